@@ -1,0 +1,62 @@
+"""Sphinx configuration: `sphinx-build -c conf docs build/html` (see noxfile.py)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+CONF = Path(__file__).parent
+ROOT = CONF.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+from convdot import __version__  # noqa: E402
+
+project = "convdot"
+author = "The convdot developers"
+copyright = "2026, The convdot developers. Text CC BY 4.0, code BSD-3-Clause"
+version = release = __version__
+
+extensions = [
+    "myst_nb",
+    "autodoc2",
+    "sphinx.ext.intersphinx",
+]
+
+# Pages are MyST text notebooks, executed at every build; a failing cell fails the build.
+nb_execution_mode = "force"
+nb_execution_raise_on_error = True
+nb_execution_timeout = 300
+nb_merge_streams = True
+myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist"]
+myst_heading_anchors = 3
+
+# API reference, generated from the docstrings (written in MyST) into docs/apidocs/.
+autodoc2_packages = [{"path": "../src/convdot", "module": "convdot"}]  # relative to conf/
+autodoc2_render_plugin = "myst"
+autodoc2_docstring_parser_regexes = [(r".*", "myst")]
+autodoc2_hidden_objects = ["private", "inherited", "dunder"]
+# The public API is documented where users import it from (`convdot.correlate2d`,
+# `convdot.forms.correlate_loops`): the packages' __all__ decides, and the modules
+# that only define those objects get no page of their own.
+autodoc2_module_all_regexes = [r"convdot", r"convdot\.forms"]
+autodoc2_skip_module_regexes = [r"convdot\._.*", r"convdot\.correlate", r"convdot\.forms\..*"]
+
+# Links to numpy/scipy resolve offline from inventories kept in conf/intersphinx/
+# (built by conf/intersphinx/make_inventories.py) and point online when read.
+intersphinx_mapping = {
+    "python": ("https://docs.python.org/3/", str(CONF / "intersphinx" / "python.inv")),
+    "numpy": ("https://numpy.org/doc/stable/", str(CONF / "intersphinx" / "numpy.inv")),
+    "scipy": ("https://docs.scipy.org/doc/scipy/", str(CONF / "intersphinx" / "scipy.inv")),
+}
+nitpicky = True
+
+html_theme = "sphinx_book_theme"
+html_title = f"convdot {version}"
+html_static_path = [str(CONF / "_static")]
+templates_path = [str(CONF / "_templates")]
+html_theme_options = {
+    "show_toc_level": 2,
+    "use_download_button": True,
+}
+html_last_updated_fmt = None
+exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "apidocs/index.rst"]

@@ -1,0 +1,52 @@
+"""Rebuild and test convdot: `nox -s tests`, `nox -s docs`, `nox -s lint`."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+BUILD = ROOT / "build"
+nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.default_venv_backend = "venv"
+
+SPHINX_STRICT = ["-W", "--keep-going", "-n"]
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Run the test suite (pytest + hypothesis against scipy and the literal loops)."""
+    session.install("-e", ".[test]")
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the site from a clean tree into build/html, executing every page."""
+    session.install("-e", ".[docs]")
+    for stale in (BUILD / "html", BUILD / "doctrees", ROOT / "docs" / "apidocs", BUILD / "jupyter_execute"):
+        shutil.rmtree(stale, ignore_errors=True)
+    session.run(
+        "sphinx-build",
+        *SPHINX_STRICT,
+        "-b",
+        "html",
+        "-c",
+        "conf",
+        "-d",
+        str(BUILD / "doctrees"),
+        "docs",
+        str(BUILD / "html"),
+        *session.posargs,
+    )
+    session.log(f"site built: open {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Check style and common mistakes with ruff."""
+    session.install("ruff")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")

@@ -1,0 +1,37 @@
+"""convdot: 2-D convolution and cross-correlation in every equivalent form.
+
+The forms (literal loops, sums of element-wise products, dot products of flattened
+windows, im2col and one matrix product, the convolution matrix, the FFT) return the
+same numbers; {py:func}`correlate2d` and {py:func}`convolve2d` select one with `method=`.
+"""
+
+from ._explain import explain
+from ._version import __version__
+from .correlate import METHODS, choose_method, convolve2d, correlate2d
+from .forms import (
+    conv_matrix,
+    correlate_dot,
+    correlate_fft,
+    correlate_hadamard,
+    correlate_im2col,
+    correlate_loops,
+    correlate_matrix,
+    im2col,
+)
+
+__all__ = [
+    "METHODS",
+    "__version__",
+    "choose_method",
+    "conv_matrix",
+    "convolve2d",
+    "correlate2d",
+    "correlate_dot",
+    "correlate_fft",
+    "correlate_hadamard",
+    "correlate_im2col",
+    "correlate_loops",
+    "correlate_matrix",
+    "explain",
+    "im2col",
+]
