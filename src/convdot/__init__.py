@@ -8,6 +8,7 @@ same numbers; {py:func}`correlate2d` and {py:func}`convolve2d` select one with `
 from ._explain import explain
 from ._version import __version__
 from .correlate import METHODS, choose_method, convolve2d, correlate2d
+from .counts import Conv2dCost, conv2d_cost
 from .forms import (
     conv_matrix,
     correlate_dot,
@@ -18,11 +19,19 @@ from .forms import (
     correlate_matrix,
     im2col,
 )
+from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method, conv2d, conv2d_output_shape
 
 __all__ = [
+    "LAYER_FORMS",
     "METHODS",
+    "PADDING_MODES",
+    "Conv2dCost",
     "__version__",
+    "choose_layer_method",
     "choose_method",
+    "conv2d",
+    "conv2d_cost",
+    "conv2d_output_shape",
     "conv_matrix",
     "convolve2d",
     "correlate2d",

@@ -1,0 +1,239 @@
+r"""The first stage of the layer: normalise and check the arguments, then pad by `padding_mode`.
+
+After this stage every layer form computes the same thing, a *valid*, strided, dilated,
+grouped correlation of an already padded input, so no form repeats any of the checks.
+Padding is {py:func}`numpy.pad`; its adjoint (used by the gradient) is `unpad`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._validate import _INT64_MAX, _max_abs, _sum_abs, as_pair, as_real_array, check_choice, common_dtype
+
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+"""The accepted values of `padding_mode`, as in `torch.nn.Conv2d`."""
+
+_NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
+
+Pads = tuple[tuple[int, int], tuple[int, int]]
+
+
+def as_padding(padding: object, kernel_hw: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]) -> Pads:
+    r"""Normalise `padding` (an int, a pair, `"valid"` or `"same"`) to `((top, bottom), (left, right))`.
+
+    `"same"` pads a total of $d(k-1)$ per axis, $\lfloor d(k-1)/2 \rfloor$ before and the
+    rest after, as PyTorch does (the extra row or column of an even span goes after).
+    """
+    if isinstance(padding, str):
+        check_choice(padding, "padding", ("valid", "same"))
+        if padding == "valid":
+            return ((0, 0), (0, 0))
+        if stride != (1, 1):
+            raise ValueError(f"padding='same' is not supported with stride > 1 (as in PyTorch); got stride={stride!r}")
+        totals = [d * (k - 1) for d, k in zip(dilation, kernel_hw, strict=True)]
+        return ((totals[0] // 2, totals[0] - totals[0] // 2), (totals[1] // 2, totals[1] - totals[1] // 2))
+    try:
+        p0, p1 = as_pair(padding, "padding", minimum=0)
+    except TypeError:
+        raise TypeError(f"padding must be an int, a pair of ints, 'valid' or 'same'; got {padding!r}") from None
+    return ((p0, p0), (p1, p1))
+
+
+def output_hw(input_hw: tuple[int, int], kernel_hw: tuple[int, int], stride, pads: Pads, dilation) -> tuple[int, int]:
+    r"""$\lfloor (H + p_{top} + p_{bottom} - d(k-1) - 1)/s \rfloor + 1$ per axis; `ValueError` if not >= 1."""
+    out = tuple(
+        (n + p[0] + p[1] - d * (k - 1) - 1) // s + 1
+        for n, k, s, p, d in zip(input_hw, kernel_hw, stride, pads, dilation, strict=True)
+    )
+    if min(out) < 1:
+        span = tuple(d * (k - 1) + 1 for d, k in zip(dilation, kernel_hw, strict=True))
+        padded = tuple(n + p[0] + p[1] for n, p in zip(input_hw, pads, strict=True))
+        raise ValueError(
+            f"the output size must be >= 1 on each axis; got {out!r}: the kernel {tuple(kernel_hw)!r} "
+            f"dilated by {tuple(dilation)!r} spans {span!r}, more than the padded input {padded!r}"
+        )
+    return out
+
+
+def conv2d_output_shape(
+    input_hw: tuple[int, int], kernel_hw: tuple[int, int], stride: object = 1, padding: object = 0, dilation: object = 1
+) -> tuple[int, int]:
+    r"""The spatial output size $(H_{out}, W_{out})$ of {py:func}`convdot.conv2d`.
+
+    $$H_{out} = \left\lfloor \frac{H + p_{top} + p_{bottom} - d_0 (k_H - 1) - 1}{s_0} \right\rfloor + 1$$
+
+    and likewise for $W_{out}$; with a symmetric padding $p$ the numerator is
+    $H + 2p - d(k-1) - 1$. `"same"` gives $(H, W)$, `"valid"` pads nothing.
+
+    **Parameters**: `input_hw` $(H, W)$ and `kernel_hw` $(k_H, k_W)$, pairs of ints >= 1;
+    `stride`, `padding`, `dilation` as in {py:func}`convdot.conv2d`.
+
+    **Returns**: a pair of ints.
+
+    **Raises**: `ValueError` for a size, stride or dilation < 1, a negative padding, `"same"`
+    with a stride > 1, or an output size < 1; `TypeError` for a non-integer argument.
+
+    **Example**: `conv2d_output_shape((5, 5), (3, 3), stride=2, padding=1)` is `(3, 3)`,
+    since $\lfloor (5 + 2 - 2 - 1)/2 \rfloor + 1 = 3$.
+    """
+    input_hw = as_pair(input_hw, "input_hw", minimum=1)
+    kernel_hw = as_pair(kernel_hw, "kernel_hw", minimum=1)
+    stride = as_pair(stride, "stride", minimum=1)
+    dilation = as_pair(dilation, "dilation", minimum=1)
+    pads = as_padding(padding, kernel_hw, stride, dilation)
+    return output_hw(input_hw, kernel_hw, stride, pads, dilation)
+
+
+def as_batch(x: object, name: str) -> tuple[np.ndarray, bool]:
+    """`x` as a 4-D real array (N, C, H, W), and whether it came unbatched as (C, H, W)."""
+    try:
+        ndim = np.ndim(x)
+    except (ValueError, TypeError):
+        ndim = 4  # not an array at all: as_real_array says why
+    if ndim not in (3, 4):
+        raise ValueError(f"{name} must be 4-D (N, C, H, W) or 3-D (C, H, W); got {ndim}-D array of shape {np.shape(x)}")
+    arr = as_real_array(x, name, ndim=ndim)
+    return (arr[np.newaxis], True) if ndim == 3 else (arr, False)
+
+
+def as_groups(groups: object, channels: dict[str, int]) -> int:
+    """Check that `groups` is an int >= 1 dividing every channel count in `channels` (name -> count)."""
+    if isinstance(groups, (bool, np.bool_)) or not isinstance(groups, (int, np.integer)):
+        raise TypeError(f"groups must be an int; got {groups!r}")
+    if groups < 1:
+        raise ValueError(f"groups must be >= 1; got {groups!r}")
+    for name, count in channels.items():
+        if count % groups:
+            raise ValueError(f"groups must divide {name}; got groups={groups!r} and {name}={count}")
+    return int(groups)
+
+
+def as_bias(bias: object, channels: int) -> np.ndarray | None:
+    """`bias` as a 1-D real array of length `channels`, or None."""
+    if bias is None:
+        return None
+    bias = as_real_array(bias, "bias", ndim=1)
+    if bias.shape[0] != channels:
+        raise ValueError(f"bias must have one entry per output channel ({channels}); got shape {bias.shape}")
+    return bias
+
+
+def result_dtype(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None, names=("x", "w")) -> np.dtype:
+    """The dtype of the layer's output: the 2-D rule (`convdot._validate.common_dtype`) with the bias added."""
+    dtype = common_dtype(x, w, names=names)
+    if bias is None:
+        return dtype
+    if dtype.kind == "f" or bias.dtype.kind == "f":
+        return np.result_type(dtype, bias.dtype)
+    bound = _max_abs(x) * _sum_abs(w) + _max_abs(bias)
+    if bound > _INT64_MAX:
+        raise ValueError(
+            f"integer inputs {names[0]}, {names[1]} and bias could produce values up to {bound}, beyond the "
+            f"int64 range (|value| <= {_INT64_MAX}); convert them to float64 (approximate) or use smaller values"
+        )
+    return dtype
+
+
+def check_pad_fits(input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> None:
+    """Refuse a padding PyTorch refuses: `"reflect"` needs pad < size, `"circular"` pad <= size."""
+    if padding_mode == "reflect" and any(max(p) >= n for n, p in zip(input_hw, pads, strict=True)):
+        raise ValueError(
+            f"padding_mode 'reflect' needs a padding smaller than the input on each axis; "
+            f"got padding {pads!r} for an input of size {tuple(input_hw)!r}"
+        )
+    if padding_mode == "circular" and any(max(p) > n for n, p in zip(input_hw, pads, strict=True)):
+        raise ValueError(
+            f"padding_mode 'circular' needs a padding no larger than the input on each axis (it would wrap "
+            f"around more than once); got padding {pads!r} for an input of size {tuple(input_hw)!r}"
+        )
+
+
+def pad(x: np.ndarray, pads: Pads, padding_mode: str) -> np.ndarray:
+    """Pad the last two axes of `x` by `pads` in `padding_mode`, with {py:func}`numpy.pad`."""
+    if pads == ((0, 0), (0, 0)):
+        return x
+    return np.pad(x, ((0, 0),) * (x.ndim - 2) + pads, mode=_NUMPY_PAD_MODE[padding_mode])
+
+
+def pad_sources(input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> np.ndarray:
+    """For each padded position, the flat index of the input pixel it copies (-1 for a zero).
+
+    It is the index image `arange(H*W)` padded the same way: reflect, replicate and circular
+    padding only copy pixels, so padding the indices says where every copy comes from.
+    """
+    H, W = input_hw
+    index = np.arange(H * W).reshape(H, W)
+    if padding_mode == "zeros":
+        return np.pad(index, pads, constant_values=-1)
+    return pad(index, pads, padding_mode)
+
+
+def unpad(grad_padded: np.ndarray, input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> np.ndarray:
+    r"""The adjoint of `pad`: each padded position's gradient is added back onto its source pixel.
+
+    For `"zeros"` this crops the border; for the other modes a pixel copied $r$ times into
+    the padding receives its own gradient plus those $r$ copies' gradients.
+    """
+    (top, bottom), (left, right) = pads
+    if padding_mode == "zeros":
+        Hp, Wp = grad_padded.shape[-2:]
+        return grad_padded[..., top : Hp - bottom, left : Wp - right]
+    sources = pad_sources(input_hw, pads, padding_mode).ravel()
+    lead = grad_padded.shape[:-2]
+    flat = grad_padded.reshape(-1, sources.size)
+    out = np.zeros((flat.shape[0], input_hw[0] * input_hw[1]), dtype=grad_padded.dtype)
+    np.add.at(out, (slice(None), sources), flat)
+    return out.reshape(*lead, *input_hw)
+
+
+def insert_zeros(a: np.ndarray, step: tuple[int, int]) -> np.ndarray:
+    """Put `step - 1` zeros between neighbouring entries along the last two axes of `a`.
+
+    This dilates a kernel (`step` = dilation) and spreads a strided gradient back onto the
+    grid it was sampled from (`step` = stride).
+    """
+    if step == (1, 1):
+        return a
+    h, w = a.shape[-2:]
+    out = np.zeros((*a.shape[:-2], step[0] * (h - 1) + 1, step[1] * (w - 1) + 1), dtype=a.dtype)
+    out[..., :: step[0], :: step[1]] = a
+    return out
+
+
+class Layer(NamedTuple):
+    """The normalised arguments of one conv2d call (arrays not yet cast or padded)."""
+
+    x: np.ndarray
+    w: np.ndarray
+    bias: np.ndarray | None
+    stride: tuple[int, int]
+    pads: Pads
+    dilation: tuple[int, int]
+    groups: int
+    padding_mode: str
+    unbatched: bool
+    out_hw: tuple[int, int]
+
+
+def check_conv2d(x, w, bias, stride, padding, dilation, groups, padding_mode) -> Layer:
+    """Normalise and check every argument of {py:func}`convdot.conv2d`, in PyTorch's order of concerns."""
+    x, unbatched = as_batch(x, "x")
+    w = as_real_array(w, "w", ndim=4)
+    stride = as_pair(stride, "stride", minimum=1)
+    dilation = as_pair(dilation, "dilation", minimum=1)
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
+    c_in, c_out = x.shape[1], w.shape[0]
+    groups = as_groups(groups, {"the input channels C_in": c_in, "the output channels C_out = w.shape[0]": c_out})
+    if c_in != w.shape[1] * groups:
+        raise ValueError(
+            f"x has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
+            f"w.shape[1] * groups = {w.shape[1] * groups}"
+        )
+    bias = as_bias(bias, c_out)
+    pads = as_padding(padding, w.shape[-2:], stride, dilation)
+    check_pad_fits(x.shape[-2:], pads, padding_mode)
+    out_hw = output_hw(x.shape[-2:], w.shape[-2:], stride, pads, dilation)
+    return Layer(x, w, bias, stride, pads, dilation, groups, padding_mode, unbatched, out_hw)

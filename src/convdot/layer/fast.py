@@ -1,0 +1,206 @@
+r"""Fast layer forms: the CNN layer as a few large matrix products, in numpy only.
+
+The obvious im2col (a window view, a reshape, one matrix product) spends most of its time
+copying: the im2col matrix holds each input entry $k_H k_W$ times and is written to and read
+back from main memory. The forms here avoid that with one observation about the memory layout.
+
+**The flat-shift identity.** Store one padded image channel row-major as a vector
+$x[a W_p + b] = X_p[a, b]$. For a stride-1 correlation, output $(i, j)$ needs
+$X_p[i + u, j + v] = x[(i W_p + j) + (u W_p + v)]$: every tap $(u, v)$ reads the vector at
+the output's *flat position* $q = i W_p + j$ plus a constant offset $u W_p + v$. So for all
+outputs at once, tap $(u, v)$ reads one contiguous slice $x[u W_p + v \,:\, u W_p + v + L]$,
+$L = (H_{out} - 1) W_p + W_{out}$, and across channels that slice is a $(C, L)$ matrix that
+BLAS can multiply without any copy. The positions $q$ with $j \ge W_{out}$ are computed and
+thrown away (a waste of $W_p / W_{out} - 1$, a few percent for real layers).
+
+A stride $s$ is reduced to stride 1 by splitting the input into its $s_0 s_1$ *phases*
+$X^{(p, q)}[a, b] = X_p[s_0 a + p,\; s_1 b + q]$ (one copy of the input): tap $u$ of a
+dilation-$d$ kernel reads row $s_0 i + d_0 u = s_0 (i + \lfloor d_0 u / s_0 \rfloor) + (d_0 u \bmod s_0)$,
+that is row $i + \lfloor d_0 u / s_0 \rfloor$ of phase $d_0 u \bmod s_0$, again a constant
+offset from the output's position.
+
+- {py:func}`conv2d_shifted` multiplies those slices directly: $k_H k_W$ products with depth
+  $C_g$, summed. No copy of the input at all.
+- {py:func}`conv2d_blocked` copies the $k_H k_W$ slices of a few images (or rows) at a time into
+  one reused, cache-sized block of the im2col matrix (contiguous row copies, no gathers) and
+  does one product with depth $C_g k_H k_W$ per block.
+
+Both process the batch in blocks whose working set stays in cache, reusing their buffers with
+`out=`; the extra memory is one block, never the whole $k_H k_W$-fold im2col matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+
+from ._prepare import output_hw
+
+Pair = tuple[int, int]
+
+BLOCK = 1 << 20
+"""Entries of the im2col block (or accumulator) one step of the fast forms works on (4 MiB in float32).
+
+Large enough that one matrix product per block runs near BLAS's peak, small enough that the
+block stays in the L2/L3 cache while it is written and read back. Measured on a 2-core AMD EPYC
+(see `benchmarks/bench_conv2d.py`): blocks of 2^19 to 2^21 entries are equally fast, 2^18 or
+2^23 are 10-40% slower.
+"""
+
+
+def flat_phases(xp: np.ndarray, stride: Pair) -> tuple[np.ndarray, int]:
+    r"""The input as $s_0 s_1$ row-major flattened phases, and the phase width $W_{ph}$.
+
+    Returns `(flat, W_ph)` with `flat` of shape $(s_0 s_1, N, C, H_{ph} W_{ph})$,
+    $H_{ph} = \lceil H_p / s_0 \rceil$, $W_{ph} = \lceil W_p / s_1 \rceil$ and
+
+    $$\text{flat}[p s_1 + q,\; n,\; c,\; a W_{ph} + b] = X_p[n, c,\; s_0 a + p,\; s_1 b + q]$$
+
+    (zero where $s_0 a + p \ge H_p$ or $s_1 b + q \ge W_p$). For stride 1 it is a view of
+    `xp` (made contiguous if it is not); otherwise one copy of the input.
+    """
+    s0, s1 = stride
+    n, c, h, w = xp.shape
+    if s0 == s1 == 1:
+        return np.ascontiguousarray(xp).reshape(1, n, c, h * w), w
+    h_ph, w_ph = -(-h // s0), -(-w // s1)
+    out = np.zeros((s0 * s1, n, c, h_ph, w_ph), dtype=xp.dtype)
+    for p in range(s0):
+        for q in range(s1):
+            phase = xp[:, :, p::s0, q::s1]
+            out[p * s1 + q, :, :, : phase.shape[2], : phase.shape[3]] = phase
+    return out.reshape(s0 * s1, n, c, h_ph * w_ph), w_ph
+
+
+def tap_offsets(kernel_hw: Pair, stride: Pair, dilation: Pair, w_ph: int) -> list[Pair]:
+    r"""For each tap $(u, v)$ in row-major order: (its phase, its flat offset in that phase).
+
+    Tap $(u, v)$ of output $(i, j)$ reads `flat[phase, n, c, i * W_ph + j + offset]` of
+    {py:func}`flat_phases`, with phase $(d_0 u \bmod s_0) s_1 + (d_1 v \bmod s_1)$ and offset
+    $\lfloor d_0 u / s_0 \rfloor W_{ph} + \lfloor d_1 v / s_1 \rfloor$.
+    """
+    (k_h, k_w), (s0, s1), (d0, d1) = kernel_hw, stride, dilation
+    return [
+        ((d0 * u % s0) * s1 + d1 * v % s1, (d0 * u // s0) * w_ph + d1 * v // s1) for u in range(k_h) for v in range(k_w)
+    ]
+
+
+def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> Iterator[tuple[int, int, int, int]]:
+    """Split a batch of `n` images of `h_out` output rows into `(n0, images, i0, rows)` steps.
+
+    `per_row` is the number of buffer entries one output row of one image needs; a step
+    takes whole images when at least one fits in `block` entries, otherwise a run of rows of
+    one image (at least one row).
+    """
+    if per_row * h_out <= block:
+        step = max(1, min(n, block // (per_row * h_out)))
+        for n0 in range(0, n, step):
+            yield n0, min(step, n - n0), 0, h_out
+        return
+    rows = max(1, min(h_out, block // per_row))
+    for n0 in range(n):
+        for i0 in range(0, h_out, rows):
+            yield n0, 1, i0, min(rows, h_out - i0)
+
+
+def _geometry(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair):
+    h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+    flat, w_ph = flat_phases(xp, stride)
+    taps = tap_offsets(w.shape[-2:], stride, dilation, w_ph)
+    return h_out, w_out, flat, w_ph, taps
+
+
+def conv2d_blocked(
+    xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
+) -> np.ndarray:
+    r"""The layer as im2col built block by block from contiguous slices, one matrix product per block.
+
+    $$Y_{\text{block}} = W_{row}\, X_{col, \text{block}}, \qquad
+    X_{col}[(c, u, v),\; q] = x^{(\text{phase}(u, v))}_c[q + \text{offset}(u, v)]$$
+
+    where $q$ runs over the flat output positions of the block (see the module's flat-shift
+    identity and {py:func}`tap_offsets`). Filling the block is $C k_H k_W$ contiguous row
+    copies per image; the product has depth $C_g k_H k_W$ (one per group). The block and the
+    product's result are allocated once and reused; the block holds at most `block` entries
+    (or one output row's worth, if that is more), so the extra memory does not grow with the
+    batch.
+
+    **Parameters**: `xp` $(N, C_{in}, H_p, W_p)$, `w` $(C_{out}, C_{in}/g, k_H, k_W)$ in one
+    dtype; `stride`, `dilation` pairs; `groups` $g$; `block` the number of entries per block.
+
+    **Returns**: $(N, C_{out}, H_{out}, W_{out})$ in the dtype of `xp`.
+
+    **See also**: {py:func}`convdot.conv2d_im2col` (the same product, with the whole im2col matrix),
+    {py:func}`conv2d_shifted`.
+    """
+    n, c_in = xp.shape[:2]
+    c_out, c_g, k_h, k_w = w.shape
+    h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
+    y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
+    if k_h == k_w == 1 and stride == (1, 1):  # a 1x1 layer is already a matrix product: no copy at all
+        x = flat[0].reshape(n, groups, c_g, -1)
+        np.matmul(w.reshape(groups, c_out // groups, c_g), x, out=y.reshape(n, groups, c_out // groups, -1))
+        return y
+    taps_n = k_h * k_w
+    steps = list(blocks(n, h_out, c_in * taps_n * w_ph, block))
+    images = max(b for _, b, _, _ in steps)
+    width = max(r for _, _, _, r in steps) * w_ph
+    col = np.zeros((c_in, taps_n, images, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
+    res = np.empty((groups, c_out // groups, images, width), dtype=xp.dtype)
+    rows = w.reshape(groups, c_out // groups, c_g * taps_n)
+    for n0, b, i0, r in steps:
+        m, length = r * w_ph, (r - 1) * w_ph + w_out
+        for t, (phase, offset) in enumerate(taps):
+            start = offset + i0 * w_ph
+            col[:, t, :b, :length] = flat[phase, n0 : n0 + b, :, start : start + length].transpose(1, 0, 2)
+        out = res[:, :, :b, :m]
+        np.matmul(rows, col[:, :, :b, :m].reshape(groups, c_g * taps_n, b * m), out=out.reshape(groups, -1, b * m))
+        y[n0 : n0 + b, :, i0 : i0 + r] = out.reshape(c_out, b, r, w_ph)[..., :w_out].transpose(1, 0, 2, 3)
+    return y
+
+
+def conv2d_shifted(
+    xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
+) -> np.ndarray:
+    r"""The layer as a sum of $k_H k_W$ shifted matrix products, without building im2col at all.
+
+    $$Y_{\text{flat}}[n] = \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1} W[:, :, u, v]\;
+    x^{(\text{phase}(u, v))}_n[:,\; \text{offset}(u, v) : \text{offset}(u, v) + L]$$
+
+    Each term is a $(C_{out}, C_g) \times (C_g, L)$ product whose right factor is a view of the
+    (phased) input, so nothing the size of im2col is ever made; the price is $k_H k_W$ products
+    of depth $C_g$ instead of one of depth $C_g k_H k_W$, plus adding them up. The running
+    sum covers a few images at a time, so it stays in cache. With $C_g = 1$ (depthwise) each
+    term is an element-wise product broadcast over channels.
+
+    **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
+
+    **See also**: {py:func}`conv2d_blocked`, {py:func}`convdot.conv2d_im2col`.
+    """
+    n = xp.shape[0]
+    c_out, c_g, k_h, k_w = w.shape
+    h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
+    per = c_out // groups
+    y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
+    steps = list(blocks(n, h_out, c_out * w_ph, block))
+    images = max(b for _, b, _, _ in steps)
+    width = max(r for _, _, _, r in steps) * w_ph
+    acc = np.zeros((images, groups, per, width), dtype=xp.dtype)
+    term = np.zeros_like(acc)
+    weights = [w[:, :, u, v].reshape(groups, per, c_g) for u in range(k_h) for v in range(k_w)]
+    for n0, b, i0, r in steps:
+        m, length = r * w_ph, (r - 1) * w_ph + w_out
+        for t, (phase, offset) in enumerate(taps):
+            start = offset + i0 * w_ph
+            x = flat[phase, n0 : n0 + b, :, start : start + length].reshape(b, groups, c_g, length)
+            target = (acc if t == 0 else term)[:b, :, :, :length]
+            if c_g == 1:
+                np.multiply(weights[t], x, out=target)
+            else:
+                np.matmul(weights[t], x, out=target)
+            if t:
+                acc[:b, :, :, :length] += target
+        out = acc[:b, :, :, :m].reshape(b, c_out, r, w_ph)
+        y[n0 : n0 + b, :, i0 : i0 + r] = out[..., :w_out]
+    return y
