@@ -161,6 +161,18 @@ BAD_CALLS = [
         ValueError,
         r"the output size must be >= 1 on each axis; got \(0, 3\)",
     ),
+    (
+        "a grad_out of the wrong shape",
+        lambda: convdot.conv2d_backward(np.ones((1, 1, 4, 4)), np.ones((1, 1, 2, 2)), np.ones((1, 1, 4, 4))),
+        ValueError,
+        r"grad_out must have conv2d's output shape \(1, 1, 3, 3\); got shape \(1, 1, 4, 4\)",
+    ),
+    (
+        "a batched grad_out for an unbatched x",
+        lambda: convdot.conv2d_backward(np.ones((1, 4, 4)), np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3))),
+        ValueError,
+        r"grad_out must have conv2d's output shape \(1, 3, 3\); got shape \(1, 1, 3, 3\)",
+    ),
 ]
 
 

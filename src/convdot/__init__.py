@@ -19,7 +19,9 @@ from .forms import (
     correlate_matrix,
     im2col,
 )
+from .grad import conv2d_backward
 from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method, conv2d, conv2d_output_shape
+from .transpose import conv_transpose2d
 
 __all__ = [
     "LAYER_FORMS",
@@ -30,9 +32,11 @@ __all__ = [
     "choose_layer_method",
     "choose_method",
     "conv2d",
+    "conv2d_backward",
     "conv2d_cost",
     "conv2d_output_shape",
     "conv_matrix",
+    "conv_transpose2d",
     "convolve2d",
     "correlate2d",
     "correlate_dot",
