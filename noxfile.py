@@ -9,7 +9,7 @@ import nox
 
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
-nox.options.sessions = ["lint", "tests", "docs"]
+nox.options.sessions = ["lint", "tests", "docs", "citation"]
 nox.options.default_venv_backend = "venv"
 
 SPHINX_STRICT = ["-W", "--keep-going", "-n"]
@@ -42,6 +42,13 @@ def docs(session: nox.Session) -> None:
         *session.posargs,
     )
     session.log(f"site built: open {BUILD / 'html' / 'index.html'}")
+
+
+@nox.session
+def citation(session: nox.Session) -> None:
+    """Validate CITATION.cff against the CFF 1.2.0 schema (its version is checked by the tests and the docs build)."""
+    session.install("cffconvert>=2")
+    session.run("cffconvert", "--validate", "-i", "CITATION.cff")
 
 
 @nox.session

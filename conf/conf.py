@@ -20,6 +20,10 @@ extensions = [
     "myst_nb",
     "autodoc2",
     "sphinx.ext.intersphinx",
+    "sphinx_proof",
+    "sphinxcontrib.bibtex",
+    "sphinx_exercise",
+    "sphinx_togglebutton",
 ]
 
 # Pages are MyST text notebooks, executed at every build; a failing cell fails the build.
@@ -49,6 +53,23 @@ intersphinx_mapping = {
     "scipy": ("https://docs.scipy.org/doc/scipy/", str(CONF / "intersphinx" / "scipy.inv")),
 }
 nitpicky = True
+
+# Theorems (sphinx-proof: labels are the HTML anchors, e.g. hadamard-dot.html#thm-hadamard-dot),
+# the bibliography (sphinxcontrib-bibtex) and exercises whose solutions
+# start collapsed (sphinx-exercise, `:class: dropdown` through sphinx-togglebutton).
+bibtex_bibfiles = [str(ROOT / "docs" / "references.bib")]
+bibtex_default_style = "plain"
+bibtex_reference_style = "author_year"
+proof_minimal_theme = False
+
+# CITATION.cff states the version a course cites; it must be the package's (src/convdot/_version.py).
+_cff_version = next(
+    line.split(":", 1)[1].strip().strip("\"'")
+    for line in (ROOT / "CITATION.cff").read_text(encoding="utf-8").splitlines()
+    if line.startswith("version:")
+)
+if _cff_version != __version__:
+    raise RuntimeError(f"CITATION.cff says version {_cff_version!r} but src/convdot/_version.py says {__version__!r}")
 
 html_theme = "sphinx_book_theme"
 html_title = f"convdot {version}"
