@@ -22,6 +22,18 @@ def tests(session: nox.Session) -> None:
     session.run("pytest", *session.posargs)
 
 
+TORCH = "torch==2.13.0+cpu"  # the CPU build (found through PIP_FIND_LINKS); never the CUDA one from PyPI
+
+
+@nox.session
+def oracle(session: nox.Session) -> None:
+    """Check conv2d, conv_transpose2d and conv2d_backward against PyTorch, in an environment of its own."""
+    session.install("-e", ".[test]")
+    session.install(TORCH)
+    session.run("python", "-c", "import torch; print('oracle: torch', torch.__version__)")  # fail, never skip
+    session.run("pytest", "tests/test_torch_oracle.py", *session.posargs)
+
+
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site from a clean tree into build/html, executing every page."""

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.signal
+from hypothesis import assume
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -77,6 +78,30 @@ def layer_cases(draw, *, dtype=np.float64, max_channels=2, max_side=7, max_batch
     w = draw(hnp.arrays(dtype, (groups * per_group, c_g, *kernel), elements=elements))
     bias = draw(st.none() | hnp.arrays(dtype, (w.shape[0],), elements=elements))
     return Case(x, w, bias, stride, padding, dilation, groups, padding_mode)
+
+
+@st.composite
+def transpose_cases(draw):
+    """Input, weight (C_in, C_out/g, kH, kW), bias and every size argument of conv_transpose2d."""
+    groups = draw(st.integers(1, 3))
+    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
+    output_padding = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True))
+    size = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
+    out = [
+        (n - 1) * s - 2 * p + d * (k - 1) + op + 1
+        for n, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, output_padding, strict=True)
+    ]
+    assume(min(out) >= 1)
+    elements = st.floats(-10, 10)
+    x = draw(hnp.arrays(np.float64, (draw(st.integers(1, 2)), c_in, *size), elements=elements))
+    w = draw(hnp.arrays(np.float64, (c_in, c_out // groups, *kernel), elements=elements))
+    bias = draw(st.none() | hnp.arrays(np.float64, (c_out,), elements=elements))
+    sizes = {"stride": stride, "padding": padding, "output_padding": output_padding, "dilation": dilation}
+    return x, w, bias, {**sizes, "groups": groups}
 
 
 def padded_input(case: Case) -> np.ndarray:

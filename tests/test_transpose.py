@@ -5,35 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from hypothesis import assume, given, settings
-from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
+from layer_cases import transpose_cases
 
 import convdot
 from convdot.layer import layer_methods
-
-
-@st.composite
-def transpose_cases(draw):
-    """Input, weight (C_in, C_out/g, kH, kW), bias and every size argument of conv_transpose2d."""
-    groups = draw(st.integers(1, 3))
-    c_in, c_out = groups * draw(st.integers(1, 2)), groups * draw(st.integers(1, 2))
-    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 2)))
-    output_padding = tuple(draw(st.integers(0, max(s, d) - 1)) for s, d in zip(stride, dilation, strict=True))
-    size = (draw(st.integers(1, 5)), draw(st.integers(1, 5)))
-    out = [
-        (n - 1) * s - 2 * p + d * (k - 1) + op + 1
-        for n, s, p, d, k, op in zip(size, stride, padding, dilation, kernel, output_padding, strict=True)
-    ]
-    assume(min(out) >= 1)
-    elements = st.floats(-10, 10)
-    x = draw(hnp.arrays(np.float64, (draw(st.integers(1, 2)), c_in, *size), elements=elements))
-    w = draw(hnp.arrays(np.float64, (c_in, c_out // groups, *kernel), elements=elements))
-    bias = draw(st.none() | hnp.arrays(np.float64, (c_out,), elements=elements))
-    sizes = {"stride": stride, "padding": padding, "output_padding": output_padding, "dilation": dilation}
-    return x, w, bias, {**sizes, "groups": groups}
 
 
 def scatter_reference(x, w, bias, stride, padding, output_padding, groups, dilation):
