@@ -34,18 +34,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import scipy.fft
 
-from ._prepare import output_hw
+from ..forms.fft import fft_is_exact_for_integers, fft_shape
+from ._prepare import insert_zeros, output_hw
 
 Pair = tuple[int, int]
 
 BLOCK = 1 << 20
-"""Entries of the im2col block (or accumulator) one step of the fast forms works on (4 MiB in float32).
+"""Entries of the im2col block (or running sum) one step of the fast forms works on (4 MiB in float32).
 
 Large enough that one matrix product per block runs near BLAS's peak, small enough that the
-block stays in the L2/L3 cache while it is written and read back. Measured on a 2-core AMD EPYC
-(see `benchmarks/bench_conv2d.py`): blocks of 2^19 to 2^21 entries are equally fast, 2^18 or
-2^23 are 10-40% slower.
+block stays in cache (here a 32 MiB L3) while it is written and read back, and that the extra
+memory stays a fixed amount however large the batch.
 """
 
 
@@ -204,3 +205,50 @@ def conv2d_shifted(
         out = acc[:b, :, :, :m].reshape(b, c_out, r, w_ph)
         y[n0 : n0 + b, :, i0 : i0 + r] = out[..., :w_out]
     return y
+
+
+def conv2d_fft_pruned(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+    r"""The layer by the convolution theorem, with the kernel transforms pruned to the kernel's rows.
+
+    $$Y[n, o] = \mathcal F^{-1}\Big[\sum_{c} \hat X[n, g(o) C_g + c] \cdot \overline{\hat W[o, c]}\Big]
+    [0 : s_0 H_{out} : s_0,\; 0 : s_1 W_{out} : s_1]$$
+
+    the same formula as {py:func}`convdot.conv2d_fft`, computed with less work where it costs most
+    when kernels are large and channels few. There are $C_{out} C_g$ kernel transforms, more than
+    the $N (C_{in} + C_{out})$ image transforms; a kernel has only $k_H$ non-zero rows of the
+    $N_0$ it is padded to, so it is transformed along its rows first (the $k_H$ non-zero ones) and
+    then down its columns, skipping the transforms of rows of zeros. Transforms use every core
+    (`workers=-1`); the sum over input channels is a loop of $C_g$ element-wise products
+    accumulated in place.
+
+    Integers are computed in float64 and rounded, and refused with a `ValueError` when
+    {py:func}`convdot.forms.fft.fft_is_exact_for_integers` cannot guarantee an exact result; a NaN or
+    inf anywhere spreads to every output of its sample, as with any FFT.
+
+    **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
+    """
+    integer = xp.dtype.kind != "f"
+    if integer and not fft_is_exact_for_integers(xp, w):
+        raise ValueError(
+            "method 'fft_pruned' cannot guarantee an exact integer result for inputs this large "
+            "(float64 round-off could exceed 1/2); use method='blocked' or 'auto'"
+        )
+    work = np.float64 if integer else xp.dtype
+    n = xp.shape[0]
+    c_out, c_g = w.shape[:2]
+    per = c_out // groups
+    h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+    shape = fft_shape(xp.shape[-2:])
+    x_hat = scipy.fft.rfft2(xp.astype(work, copy=False), shape, workers=-1)
+    x_hat = x_hat.reshape(n, groups, 1, c_g, -1)
+    rows = scipy.fft.rfft(insert_zeros(w, dilation).astype(work, copy=False), shape[1], axis=-1, workers=-1)
+    w_hat = np.conj(scipy.fft.fft(rows, shape[0], axis=-2, workers=-1))
+    w_hat = w_hat.reshape(groups, per, c_g, -1)
+    y_hat = np.zeros((n, groups, per, x_hat.shape[-1]), dtype=w_hat.dtype)
+    term = np.empty_like(y_hat)
+    for c in range(c_g):
+        np.multiply(x_hat[:, :, :, c], w_hat[:, :, c], out=term)
+        y_hat += term
+    full = scipy.fft.irfft2(y_hat.reshape(n, c_out, shape[0], -1), shape, workers=-1)
+    y = full[..., : stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]]
+    return np.rint(y).astype(xp.dtype) if integer else np.ascontiguousarray(y, dtype=xp.dtype)
