@@ -42,8 +42,16 @@ autodoc2_hidden_objects = ["private", "inherited", "dunder"]
 # The public API is documented where users import it from (`convdot.correlate2d`,
 # `convdot.forms.correlate_loops`): the packages' __all__ decides, and the modules
 # that only define those objects get no page of their own.
-autodoc2_module_all_regexes = [r"convdot", r"convdot\.forms"]
-autodoc2_skip_module_regexes = [r"convdot\._.*", r"convdot\.correlate", r"convdot\.counts", r"convdot\.forms\..*"]
+autodoc2_module_all_regexes = [r"convdot", r"convdot\.forms", r"convdot\.layer"]
+autodoc2_skip_module_regexes = [
+    r"convdot\._.*",
+    r"convdot\.correlate",
+    r"convdot\.grad",
+    r"convdot\.transpose",
+    r"convdot\.counts",
+    r"convdot\.forms\..*",
+    r"convdot\.layer\..*",
+]
 
 # Links to numpy/scipy resolve offline from inventories kept in conf/intersphinx/
 # (built by conf/intersphinx/make_inventories.py) and point online when read.

@@ -20,7 +20,9 @@ from .forms import (
     im2col,
 )
 from .grad import conv2d_backward
-from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method, conv2d, conv2d_output_shape
+from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
+from .layer._prepare import conv2d_output_shape  # from the defining modules, so that the API reference
+from .layer.conv import conv2d  # documents them as convdot.conv2d and convdot.conv2d_output_shape
 from .transpose import conv_transpose2d
 
 __all__ = [

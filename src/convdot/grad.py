@@ -7,7 +7,7 @@ $$\frac{\partial L}{\partial X_p} = T_W^{\mathsf T}\, \frac{\partial L}{\partial
 \frac{\partial L}{\partial Y[n, o, i, j]}, \qquad
 \frac{\partial L}{\partial b[o]} = \sum_{n, i, j} \frac{\partial L}{\partial Y[n, o, i, j]}.$$
 
-The first is the transposed convolution ({py:func}`convdot.transpose.transpose_padded`), then
+The first is the transposed convolution (`convdot.transpose.transpose_padded`), then
 pulled back through the padding; the second is a correlation of the input with `grad_out`,
 in which the forward stride becomes the dilation and the dilation the stride.
 """

@@ -17,8 +17,6 @@ from .layer._prepare import as_batch, as_bias, as_groups, insert_zeros, result_d
 from .layer.conv import layer_methods
 from .layer.forms import LAYER_FORMS, choose_layer_method
 
-Pair = tuple[int, int]
-
 
 def transposed_weight(w: np.ndarray, groups: int) -> np.ndarray:
     r"""The weight of the adjoint: channels swapped within each group, kernel rotated 180°.
@@ -34,7 +32,13 @@ def transposed_weight(w: np.ndarray, groups: int) -> np.ndarray:
 
 
 def transpose_padded(
-    y: np.ndarray, w: np.ndarray, padded_hw: Pair, stride: Pair, dilation: Pair, groups: int, method: str = "auto"
+    y: np.ndarray,
+    w: np.ndarray,
+    padded_hw: tuple[int, int],
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    method: str = "auto",
 ) -> np.ndarray:
     r"""$T_W^{\mathsf T} y$ for the layer form with weight `w` on a padded input of size `padded_hw`.
 
@@ -46,7 +50,7 @@ def transpose_padded(
 
     It is computed as a convolution: `y` with $s-1$ zeros inserted between entries,
     padded by $d(k-1)$ on both sides (plus the rows the stride never reached at the end),
-    correlated at stride 1 and dilation $d$ with {py:func}`transposed_weight`. A fraction
+    correlated at stride 1 and dilation $d$ with `transposed_weight`. A fraction
     $1 - 1/(s_0 s_1)$ of those multiplications hit inserted zeros: simple, not fast.
     """
     spread = insert_zeros(y, stride)
@@ -80,7 +84,7 @@ def conv_transpose2d(
 
     summed over all $c$ in $o$'s group, $(i, j)$ and $(u, v)$, then $b[o]$ added. It is the
     adjoint of {py:func}`convdot.conv2d` with the same weight, stride, padding, dilation and
-    groups, which is how it is computed ({py:func}`transpose_padded`): for $x$ and $y$ of
+    groups, which is how it is computed (`convdot.transpose.transpose_padded`): for $x$ and $y$ of
     matching shapes, $\langle \mathrm{conv2d}(x), y \rangle = \langle x, \mathrm{conv\_transpose2d}(y) \rangle$.
     It inverts conv2d's *shapes*, not its values.
 
@@ -95,7 +99,7 @@ def conv_transpose2d(
       its axis: extra rows/columns at the bottom/right, choosing among the input sizes that
       conv2d maps to the same $H$ when $s > 1$.
     - `groups`: an int dividing $C_{in}$ and $C_{out}$.
-    - `method`: a name in {py:data}`convdot.LAYER_FORMS` or `"auto"`, used for the underlying convolution.
+    - `method`: a name in {py:data}`convdot.layer.LAYER_FORMS` or `"auto"`, used for the underlying convolution.
 
     **Returns**: $(N, C_{out}, H_{out}, W_{out})$ (unbatched without $N$) with
     $H_{out} = (H - 1) s_0 - 2 p_0 + d_0 (k_H - 1) + \mathrm{output\_padding}_0 + 1$, likewise $W_{out}$.

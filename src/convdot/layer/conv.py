@@ -46,11 +46,12 @@ def conv2d(
     - `groups` $g$: an int dividing $C_{in}$ and $C_{out}$; $g = C_{in}$ is a depthwise convolution.
     - `padding_mode`: `"zeros"`, `"reflect"` (padding < input size), `"replicate"` or
       `"circular"` (padding <= input size), the padding of `torch.nn.Conv2d`.
-    - `method`: a name in {py:data}`LAYER_FORMS` or `"auto"` ({py:func}`choose_layer_method`).
+    - `method`: a name in {py:data}`convdot.layer.LAYER_FORMS` or `"auto"`
+      ({py:func}`convdot.layer.choose_layer_method`).
 
     **Returns**: $(N, C_{out}, H_{out}, W_{out})$ (unbatched: $(C_{out}, H_{out}, W_{out})$) with
     $H_{out} = \lfloor (H + p_{top} + p_{bottom} - d_0(k_H - 1) - 1)/s_0 \rfloor + 1$, likewise
-    $W_{out}$ ({py:func}`conv2d_output_shape`). Dtype as {py:func}`convdot.correlate2d`:
+    $W_{out}$ ({py:func}`convdot.conv2d_output_shape`). Dtype as {py:func}`convdot.correlate2d`:
     floats promote (float32 stays float32), integers give exact int64 or a `ValueError`.
 
     **Raises**: `ValueError` for wrong ranks or empty arrays, a channel mismatch between `x` and
@@ -60,9 +61,10 @@ def conv2d(
     overflow int64; `TypeError` for a non-real dtype or a non-integer stride, padding, dilation
     or groups.
 
-    **See also**: the forms {py:func}`conv2d_loops`, {py:func}`conv2d_dot`,
-    {py:func}`conv2d_im2col`, {py:func}`conv2d_matrix`, {py:func}`conv2d_fft`; the gradient
-    {py:func}`convdot.conv2d_backward` and the adjoint {py:func}`convdot.conv_transpose2d`.
+    **See also**: the forms {py:func}`convdot.layer.conv2d_loops`, {py:func}`convdot.layer.conv2d_dot`,
+    {py:func}`convdot.layer.conv2d_im2col`, {py:func}`convdot.layer.conv2d_matrix`,
+    {py:func}`convdot.layer.conv2d_fft`; the gradient {py:func}`convdot.conv2d_backward` and the
+    adjoint {py:func}`convdot.conv_transpose2d`.
 
     **Example**: two input channels, one 1×1 filter: each output is the dot product of a
     pixel's channel vector with the weights.

@@ -29,14 +29,14 @@ from ..correlate import FFT_CROSSOVER
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
 from ._prepare import as_groups, insert_zeros, output_hw
 
-Pair = tuple[int, int]
 
-
-def _out_hw(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair) -> tuple[int, int]:
+def _out_hw(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int]) -> tuple[int, int]:
     return output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
 
 
-def conv2d_loops(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+def conv2d_loops(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
     r"""The layer computed literally from its definition, one multiply-add at a time.
 
     $$Y[n, o, i, j] = \sum_{c, u, v} X_p[n,\; g(o) C_g + c,\; s_0 i + d_0 u,\; s_1 j + d_1 v]\; W[o, c, u, v]$$
@@ -57,7 +57,9 @@ def conv2d_loops(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, gr
     return y
 
 
-def conv2d_dot(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+def conv2d_dot(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
     r"""Each output is one dot product: the flattened receptive field with the flattened filter.
 
     $$Y[n, o, i, j] = \operatorname{vec}\big(X_p[n,\, G(o),\, \text{window}(i, j)]\big)
@@ -76,7 +78,9 @@ def conv2d_dot(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, grou
     return y
 
 
-def layer_im2col(xp: np.ndarray, kernel_hw: Pair, stride: Pair = (1, 1), dilation: Pair = (1, 1)) -> np.ndarray:
+def layer_im2col(
+    xp: np.ndarray, kernel_hw: tuple[int, int], stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1)
+) -> np.ndarray:
     r"""The im2col matrix of a batch: column $i W_{out} + j$ is the flattened receptive field at $(i, j)$.
 
     For `xp` of shape $(N, C, H_p, W_p)$ the result has shape $(N, C k_H k_W, H_{out} W_{out})$,
@@ -118,14 +122,17 @@ def weight_matrix(w: object, groups: int = 1) -> np.ndarray:
     return out
 
 
-def conv2d_im2col(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+def conv2d_im2col(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
     r"""The whole layer as one (batched) matrix product with the im2col matrix.
 
     $$Y_n = W_{row}\, X_{col, n}, \qquad W_{row} = \operatorname{blockdiag}(W_1, \ldots, W_g)$$
 
     computed block by block: group $k$'s weights $W_k$ (shape $(C_{out}/g, C_g k_H k_W)$)
-    multiply only the rows of {py:func}`layer_im2col` that belong to its input channels, which
-    is the product with the block-diagonal {py:func}`weight_matrix` without its zero blocks.
+    multiply only the rows of {py:func}`convdot.layer.layer_im2col` that belong to its input
+    channels, which is the product with the block-diagonal {py:func}`convdot.layer.weight_matrix`
+    without its zero blocks.
     """
     n = xp.shape[0]
     c_out = w.shape[0]
@@ -137,11 +144,17 @@ def conv2d_im2col(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, g
 
 
 def layer_matrix(
-    w: object, input_hw: Pair, stride: object = 1, dilation: object = 1, groups: int = 1, *, sparse: bool = False
+    w: object,
+    input_hw: tuple[int, int],
+    stride: object = 1,
+    dilation: object = 1,
+    groups: int = 1,
+    *,
+    sparse: bool = False,
 ) -> np.ndarray | scipy.sparse.csr_array:
     r"""The matrix $T_W$ with $\operatorname{vec}(Y_n) = T_W \operatorname{vec}(X_{p,n})$ for every sample.
 
-    The layer's analogue of {py:func}`convdot.conv_matrix`. Rows index $(o, i, j)$, columns
+    The layer's analogue of {py:func}`convdot.forms.conv_matrix`. Rows index $(o, i, j)$, columns
     $(c, a, b)$, both row-major; the entry at row $(o, i, j)$ and column
     $(g(o) C_g + c,\; s_0 i + d_0 u,\; s_1 j + d_1 v)$ is $W[o, c, u, v]$, all others are 0.
     The column indices are the windows of the index image `arange(C_in*H*W)`, so the geometry
@@ -179,13 +192,15 @@ def layer_matrix(
     return t if sparse else t.toarray()
 
 
-def conv2d_matrix(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+def conv2d_matrix(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
     r"""The layer as one sparse matrix product with its convolution matrix, for the whole batch.
 
     $$\big[\operatorname{vec}(Y_1) \cdots \operatorname{vec}(Y_N)\big]
     = T_W \big[\operatorname{vec}(X_{p,1}) \cdots \operatorname{vec}(X_{p,N})\big]$$
 
-    with $T_W$ from {py:func}`layer_matrix` (block-diagonal over the groups).
+    with $T_W$ from {py:func}`convdot.layer.layer_matrix` (block-diagonal over the groups).
     """
     n = xp.shape[0]
     h_out, w_out = _out_hw(xp, w, stride, dilation)
@@ -194,7 +209,9 @@ def conv2d_matrix(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, g
     return y.T.reshape(n, w.shape[0], h_out, w_out).astype(xp.dtype, copy=False)
 
 
-def conv2d_fft(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
+def conv2d_fft(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
     r"""The layer by the convolution theorem, summing over input channels in the frequency domain.
 
     $$Y[n, o] = \Big(\mathcal F^{-1}\Big[\sum_{c} \mathcal F(X_p[n, g(o) C_g + c])\,
@@ -226,7 +243,7 @@ def conv2d_fft(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, grou
     return np.rint(y).astype(xp.dtype) if integer else y.astype(xp.dtype, copy=False)
 
 
-LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, Pair, Pair, int], np.ndarray]] = {
+LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, tuple[int, int], tuple[int, int], int], np.ndarray]] = {
     "loops": conv2d_loops,
     "dot": conv2d_dot,
     "im2col": conv2d_im2col,
@@ -237,7 +254,9 @@ LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, Pair, Pair, int], np.nd
 these names and `"auto"`, so adding an entry that keeps the contract adds a method."""
 
 
-def choose_layer_method(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> str:
+def choose_layer_method(
+    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> str:
     r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
 
     The rule, in order, with $P = N_0 N_1$ the FFT size of one channel:
