@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import time
 from pathlib import Path
 
 import nox
@@ -13,6 +15,25 @@ nox.options.sessions = ["lint", "tests", "docs", "citation"]
 nox.options.default_venv_backend = "venv"
 
 SPHINX_STRICT = ["-W", "--keep-going", "-n"]
+
+
+def npm_ci(session: nox.Session) -> None:
+    """Install the browser code pinned in package-lock.json: MathJax (the site ships it) and axe-core."""
+    if shutil.which("npm") is None:
+        session.error("npm is not installed: install Node.js and npm (on Debian: apt-get install -y npm)")
+    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+
+
+def clean(out: Path) -> None:
+    """Remove a build's outputs and the generated API pages, so the next build starts from clean."""
+    for stale in (out / "html", out / "doctrees", out / "jupyter_execute", ROOT / "docs" / "apidocs"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def sphinx_html(session: nox.Session, out: Path, *args: str, **kwargs: object) -> None:
+    """The strict build of docs/ into out/html (doctrees in out/doctrees), the way every session builds."""
+    command = ["sphinx-build", *SPHINX_STRICT, "-b", "html", "-c", "conf", "-d", str(out / "doctrees")]
+    session.run(*command, "docs", str(out / "html"), *args, **kwargs)
 
 
 @nox.session
@@ -38,21 +59,9 @@ def oracle(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the site from a clean tree into build/html, executing every page."""
     session.install("-e", ".[docs]")
-    for stale in (BUILD / "html", BUILD / "doctrees", ROOT / "docs" / "apidocs", BUILD / "jupyter_execute"):
-        shutil.rmtree(stale, ignore_errors=True)
-    session.run(
-        "sphinx-build",
-        *SPHINX_STRICT,
-        "-b",
-        "html",
-        "-c",
-        "conf",
-        "-d",
-        str(BUILD / "doctrees"),
-        "docs",
-        str(BUILD / "html"),
-        *session.posargs,
-    )
+    npm_ci(session)
+    clean(BUILD)
+    sphinx_html(session, BUILD, *session.posargs)
     session.log(f"site built: open {BUILD / 'html' / 'index.html'}")
 
 
@@ -69,3 +78,73 @@ def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@nox.session
+def browser(session: nox.Session) -> None:
+    """Read every page of build/html in Chromium (offline, console, math, images, links, axe-core; screenshots)."""
+    if not CHROMIUM.is_file():
+        session.error(
+            f"Chromium is not installed at {CHROMIUM}; install it with: apt-get update && apt-get install -y chromium"
+        )
+    if not (BUILD / "html" / "index.html").is_file():
+        session.error("no site in build/html: build it first with `nox -s docs`")
+    session.install("-e", ".[docs,browser]")
+    npm_ci(session)
+    shutil.rmtree(BUILD / "screenshots", ignore_errors=True)
+    # pytest exits 5 when it collects no test; nox counts that as a failure, never as a pass.
+    session.run(
+        "pytest", "tests_site", f"--site={BUILD / 'html'}", f"--screenshots={BUILD / 'screenshots'}", *session.posargs
+    )
+    session.log(f"screenshots: {BUILD / 'screenshots'}")
+
+
+@nox.session
+def reproducible(session: nox.Session) -> None:
+    """Build the site twice from clean and compare every file byte for byte (tools/compare_builds.py)."""
+    session.install("-e", ".[docs]")
+    npm_ci(session)
+    epoch = session.run("git", "log", "-1", "--format=%ct", external=True, silent=True).strip()
+    runs = [BUILD / "reproducible" / name for name in ("first", "second")]
+    for out in runs:
+        clean(out)
+        sphinx_html(session, out, env={"SOURCE_DATE_EPOCH": epoch})
+    session.run("python", "tools/compare_builds.py", *(str(out / "html") for out in runs))
+
+
+@nox.session
+def buildtime(session: nox.Session) -> None:
+    """Time a cold full build from a clean tree and a rebuild with nothing changed (targets: 60 s and 5 s)."""
+    session.install("-e", ".[docs]")
+    npm_ci(session)
+    out = BUILD / "buildtime"
+    clean(out)
+    seconds = {}
+    for name in ("cold full build", "unchanged rebuild"):
+        start = time.perf_counter()
+        sphinx_html(session, out, "-q")
+        seconds[name] = time.perf_counter() - start
+    for (name, took), target in zip(seconds.items(), (60, 5), strict=True):
+        session.log(
+            f"{name}: {took:.1f} s (target {target} s{'' if took <= target else ', MISSED'}) on {os.cpu_count()} cores"
+        )
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Serve the site on http://127.0.0.1:8000 and rebuild it when a page, conf/ or src/convdot changes."""
+    session.install("-e", ".[docs,serve]")
+    npm_ci(session)
+    out = BUILD / "serve"
+    session.run(
+        "sphinx-autobuild",
+        *("--host", "127.0.0.1", "--port", "8000", "--watch", "conf", "--watch", "src"),
+        *("--ignore", str(ROOT / "docs" / "apidocs"), "--ignore", str(out)),
+        *("--keep-going", "-n", "-c", "conf", "-d", str(out / "doctrees")),
+        "docs",
+        str(out / "html"),
+        *session.posargs,
+    )

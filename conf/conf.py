@@ -8,6 +8,7 @@ from pathlib import Path
 CONF = Path(__file__).parent
 ROOT = CONF.parent
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(CONF))  # for the local extension conf/site_build.py
 
 from convdot import __version__  # noqa: E402
 
@@ -20,6 +21,7 @@ extensions = [
     "myst_nb",
     "autodoc2",
     "sphinx.ext.intersphinx",
+    "site_build",  # offline MathJax, pages re-run when src/convdot changes, reproducible bytes
     "sphinx_proof",
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
@@ -88,4 +90,14 @@ html_theme_options = {
     "use_download_button": True,
 }
 html_last_updated_fmt = None
+# Math renders offline: MathJax 3 is served from the site itself (copied by conf/site_build.py
+# from the npm package pinned in package-lock.json), its fonts beside it. The hidden MathML
+# that screen readers read (MathJax's assistive MathML) is asked for explicitly.
+mathjax_path = "mathjax/tex-chtml.js"
+mathjax3_config = {"options": {"enableAssistiveMml": True}}
+# The theme's light/dark switch starts from the reader's system setting (an unset mode logs a
+# console error in the pydata theme).
+html_context = {"default_mode": "auto"}
+# Fixes to the theme found by the browser tests (tests_site/): see the comments in the file.
+html_css_files = ["convdot.css"]
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "apidocs/index.rst"]

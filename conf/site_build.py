@@ -1,0 +1,116 @@
+"""How the site is built, beyond its content: offline math, fresh outputs, reproducible bytes.
+
+A local Sphinx extension, listed in conf.py's ``extensions``.
+
+Offline math
+    MathJax 3, pinned in package.json and package-lock.json and installed by ``npm ci``, is
+    copied into ``_static/mathjax`` and ``mathjax_path`` points there. Its fonts are found
+    next to the script, and the components it loads on demand (TeX extensions, the
+    accessibility menu, the speech rule engine) are copied too, so no formula needs a request
+    to another host. The assistive MathML that screen readers read stays on.
+
+Fresh outputs
+    Every page imports ``convdot``. ``convdot_library_hash`` is a hash of ``src/convdot``,
+    registered as a config value whose change re-reads (so re-executes) every page: an
+    incremental build after a change to the library (``nox -s serve``, or ``sphinx-build``
+    run twice) shows no stale output. The kernels import the library of the tree being
+    built, not whatever copy happens to be installed.
+
+Reproducible bytes
+    The kernels get ``SOURCE_DATE_EPOCH`` (the last commit's time), ``PYTHONHASHSEED=0`` and
+    a fixed matplotlibrc (``conf/matplotlibrc``), so two builds of one commit are identical.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.errors import ConfigError
+
+CONF = Path(__file__).parent
+ROOT = CONF.parent
+LIBRARY = ROOT / "src" / "convdot"
+MATHJAX = ROOT / "node_modules" / "mathjax"
+MATHJAX_VERSION = "3.2.2"
+# What tex-chtml.js loads: itself, then on demand TeX extensions (input/), the CHTML fonts,
+# the context menu (ui/) and its accessibility tools (a11y/, sre/ for speech).
+MATHJAX_PARTS = ("tex-chtml.js", "input", "output/chtml", "output/chtml.js", "ui", "a11y", "sre")
+NPM_HINT = "run `npm ci` in the repository root (it installs the versions pinned in package-lock.json)"
+
+
+def library_hash(library: Path = LIBRARY) -> str:
+    """Hash of every file of the library (path and bytes), the key of fresh page outputs."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in library.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+        digest.update(path.relative_to(library).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def last_commit_time(root: Path = ROOT) -> str | None:
+    """Seconds since the epoch of the last commit, or None outside a git checkout."""
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(root), "log", "-1", "--format=%ct"], capture_output=True, text=True, check=True
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def set_kernel_environment() -> None:
+    """Environment inherited by the notebook kernels (and by Sphinx itself)."""
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    os.environ["MATPLOTLIBRC"] = str(CONF / "matplotlibrc")
+    os.environ["PYTHONHASHSEED"] = "0"
+    if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := last_commit_time()):
+        os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+
+def check_mathjax(app: Sphinx, config: Config) -> None:
+    """Stop early, with the fix, when the pinned MathJax is not installed."""
+    package = MATHJAX / "package.json"
+    if not package.is_file():
+        raise ConfigError(f"MathJax is not installed in {MATHJAX}: {NPM_HINT}")
+    found = json.loads(package.read_text(encoding="utf-8"))["version"]
+    if found != MATHJAX_VERSION:
+        raise ConfigError(f"MathJax {MATHJAX_VERSION} is pinned but {found} is installed in {MATHJAX}: {NPM_HINT}")
+
+
+def key_pages_on_library(app: Sphinx, config: Config) -> None:
+    """A changed library changes this config value, which makes Sphinx re-read every page."""
+    config.convdot_library_hash = library_hash()
+
+
+def copy_mathjax(app: Sphinx) -> None:
+    """Copy MathJax into the build before any page is written (so its asset checksum is stable)."""
+    if app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "mathjax"
+    stamp = target / ".version"
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == MATHJAX_VERSION:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    for part in MATHJAX_PARTS:
+        source = MATHJAX / "es5" / part
+        if source.is_dir():
+            shutil.copytree(source, target / part)
+        else:
+            (target / part).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / part)
+    stamp.write_text(MATHJAX_VERSION, encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    set_kernel_environment()
+    app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))
+    app.connect("config-inited", check_mathjax)
+    app.connect("config-inited", key_pages_on_library)
+    app.connect("builder-inited", copy_mathjax)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,266 @@
+"""The built site, served on 127.0.0.1 and read by Debian's Chromium through Playwright.
+
+Run with `nox -s browser` after `nox -s docs` (or `pytest tests_site --site DIR`). Every HTML
+page of the build is discovered from the build itself and visited once at desktop width; the
+observations (requests, console, math, images, links, axe-core findings, screenshots) are
+kept, and each test in test_browser.py checks one property of them on every page.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+ROOT = Path(__file__).parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL_CHROMIUM = "apt-get update && apt-get install -y chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+# Not pages: assets, sources and the copies of downloads that Sphinx writes beside the pages.
+NOT_PAGES = ("_static", "_sources", "_images", "_downloads", "jupyter_execute")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--site", default=str(ROOT / "build" / "html"), help="built site to check (default build/html)")
+    parser.addoption(
+        "--screenshots",
+        default=str(ROOT / "build" / "screenshots"),
+        help="where the screenshots go (default build/screenshots)",
+    )
+
+
+def site_dir(config: pytest.Config) -> Path:
+    return Path(config.getoption("--site")).resolve()
+
+
+def pages_of(site: Path) -> list[str]:
+    """Every HTML page of the build, as paths relative to the site root."""
+    return sorted(
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in NOT_PAGES
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "page" in metafunc.fixturenames:
+        site = site_dir(metafunc.config)
+        if not (site / "index.html").is_file():
+            raise pytest.UsageError(f"no built site in {site}: build it first with `nox -s docs`")
+        pages = pages_of(site)
+        metafunc.parametrize("page", pages)
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.anchors: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" or (tag == "a" and name == "name"):
+                self.anchors.add(value or "")
+
+
+@functools.cache
+def anchors_of(path: Path) -> frozenset[str]:
+    """The ids (and <a name>) a page defines in its HTML, the targets a #fragment can reach."""
+    parser = _Anchors()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return frozenset(parser.anchors)
+
+
+@dataclass(repr=False)
+class Visit:
+    """What one page did in the browser."""
+
+    def __repr__(self) -> str:  # pytest shows it beside every failure: the page says enough
+        return f"Visit({self.page!r})"
+
+    page: str
+    outside_requests: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    math: dict = field(default_factory=dict)
+    images: list[dict] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    violations: list[dict] = field(default_factory=list)
+    screenshots: dict[str, Path] = field(default_factory=dict)
+    widths: dict[str, int] = field(default_factory=dict)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site(pytestconfig: pytest.Config) -> Path:
+    return site_dir(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def base_url(site: Path) -> Iterator[str]:
+    """The site served by a thread on 127.0.0.1, on a free port."""
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not CHROMIUM.is_file():
+        pytest.exit(f"Chromium is not installed at {CHROMIUM}; install it with: {INSTALL_CHROMIUM}", returncode=1)
+    if not AXE.is_file():
+        pytest.exit(f"axe-core is not installed at {AXE}; run `npm ci` in {ROOT}", returncode=1)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        yield chromium
+        chromium.close()
+
+
+# Read in the page once MathJax has typeset it and every image has settled.
+_WAIT_FOR_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const image of images) image.loading = "eager";
+  await Promise.all(images.map((image) => image.complete ? null : new Promise((done) => {
+    image.addEventListener("load", done); image.addEventListener("error", done);
+  })));
+  return images.map((image) => ({src: image.currentSrc || image.src, alt: image.getAttribute("alt"),
+                                 naturalWidth: image.naturalWidth}));
+}"""
+_WAIT_FOR_MATH = "async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }"
+# Math as the reader sees it: every Sphinx math element holds MathJax output, MathJax
+# reported no TeX error, and no TeX source is left in the visible text outside code.
+_READ_MATH = r"""() => {
+  const elements = [...document.querySelectorAll("div.math, span.math")];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const raw = [];
+  while (walker.nextNode()) {
+    const node = walker.currentNode, parent = node.parentElement;
+    if (!parent || parent.closest("pre, code, script, style, textarea, mjx-container")) continue;
+    if (!parent.checkVisibility()) continue;
+    if (/\\[\[\(]|\$\$|\\[A-Za-z]+/.test(node.textContent)) raw.push(node.textContent.trim().slice(0, 120));
+  }
+  return {
+    elements: elements.length,
+    rendered: document.querySelectorAll("mjx-container").length,
+    unrendered: elements.filter((e) => !e.querySelector("mjx-container")).map((e) => e.textContent.slice(0, 120)),
+    errors: [...document.querySelectorAll("mjx-merror")].map((e) => e.textContent.slice(0, 120)),
+    assistive: document.querySelectorAll("mjx-container mjx-assistive-mml math").length,
+    raw,
+  };
+}"""
+_LINKS = "() => [...document.querySelectorAll('a[href]')].map((a) => a.href)"
+_AXE = """async () => {
+  const results = await axe.run(document, {resultTypes: ["violations"]});
+  return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" "))}));
+}"""
+
+
+@pytest.fixture(scope="session")
+def seen() -> dict[str, Visit]:
+    """Pages visited so far in this run, so each page loads once however many tests read it."""
+    return {}
+
+
+@pytest.fixture
+def visit(page: str, seen: dict[str, Visit], browser: object, base_url: str, pytestconfig: pytest.Config) -> Visit:
+    if page not in seen:
+        screenshots = Path(pytestconfig.getoption("--screenshots"))
+        screenshots.mkdir(parents=True, exist_ok=True)
+        seen[page] = _visit(browser, base_url, page, screenshots)
+    return seen[page]
+
+
+def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
+    visit = Visit(page)
+    netloc = urlsplit(base_url).netloc
+    context = browser.new_context(viewport=DESKTOP, service_workers="block")
+
+    def only_this_site(route) -> None:
+        url = urlsplit(route.request.url)
+        if url.scheme in ("http", "https", "ws", "wss") and url.netloc != netloc:
+            visit.outside_requests.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", only_this_site)
+    tab = context.new_page()
+
+    def on_console(message) -> None:
+        if message.type == "error":
+            visit.console_errors.append(message.text)
+
+    def on_failed(request) -> None:
+        if urlsplit(request.url).netloc == netloc:  # the other hosts' requests were refused above
+            visit.failed_requests.append(f"{request.url}: {request.failure}")
+
+    def on_response(response) -> None:
+        if response.status >= 400:
+            visit.failed_requests.append(f"{response.url}: HTTP {response.status}")
+
+    tab.on("console", on_console)
+    tab.on("pageerror", lambda error: visit.console_errors.append(str(error)))
+    tab.on("requestfailed", on_failed)
+    tab.on("response", on_response)
+    tab.goto(base_url + page, wait_until="load")
+    tab.evaluate(_WAIT_FOR_MATH)
+    visit.images = tab.evaluate(_WAIT_FOR_IMAGES)
+    tab.wait_for_load_state("networkidle")
+    visit.math = tab.evaluate(_READ_MATH)
+    visit.links = tab.evaluate(_LINKS)
+    tab.add_script_tag(path=str(AXE))
+    stem = page.removesuffix(".html").replace("/", "__")
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        tab.set_viewport_size(viewport)
+        tab.wait_for_timeout(600)  # the theme re-marks scrollable blocks 300 ms after a resize
+        visit.violations += [dict(v, width=name) for v in tab.evaluate(_AXE)]
+        path = visit.screenshots[name] = screenshots / f"{stem}-{name}.png"
+        tab.screenshot(path=str(path), full_page=True)
+        visit.widths[name] = tab.evaluate("() => document.documentElement.scrollWidth")
+    context.close()
+    return visit
+
+
+def searchindex_docnames(site: Path) -> list[str]:
+    """The documents Sphinx says it wrote (from searchindex.js)."""
+    text = (site / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    return index["docnames"]
+
+
+def resolve_internal(site: Path, url: str) -> tuple[Path, str]:
+    """The file under the site that a same-origin URL names, and its fragment."""
+    parts = urlsplit(url)
+    path = unquote(parts.path).lstrip("/")
+    target = site / path
+    if not path or path.endswith("/"):
+        target = target / "index.html"
+    return target, unquote(parts.fragment)
