@@ -178,14 +178,14 @@ def test_result_dtype_follows_the_2d_rule_with_the_bias_promoted_in(x_dtype, w_d
         assert convdot.conv2d(x, w, bias, method=method).dtype == expected
 
 
-def test_auto_chooses_fft_only_where_the_direct_sum_costs_more():
+def test_auto_chooses_an_fft_method_only_where_the_direct_sum_costs_more():
     rng = np.random.default_rng(5)
     x = rng.normal(size=(1, 2, 64, 64))
     stride, dilation = (1, 1), (1, 1)
-    assert convdot.choose_layer_method(x, rng.normal(size=(4, 2, 3, 3)), stride, dilation, 1) == "im2col"
-    assert convdot.choose_layer_method(x, rng.normal(size=(4, 2, 31, 31)), stride, dilation, 1) == "fft"
+    assert "fft" not in convdot.choose_layer_method(x, rng.normal(size=(4, 2, 3, 3)), stride, dilation, 1)
+    assert "fft" in convdot.choose_layer_method(x, rng.normal(size=(4, 2, 31, 31)), stride, dilation, 1)
     # The FFT computes every stride-1 output; a large stride makes the direct sum cheaper again.
-    assert convdot.choose_layer_method(x, rng.normal(size=(4, 2, 31, 31)), (8, 8), dilation, 1) == "im2col"
+    assert "fft" not in convdot.choose_layer_method(x, rng.normal(size=(4, 2, 31, 31)), (8, 8), dilation, 1)
 
 
 def test_auto_avoids_the_fft_when_a_nan_would_spread_to_every_output():
@@ -193,7 +193,7 @@ def test_auto_avoids_the_fft_when_a_nan_would_spread_to_every_output():
     x[0, 0, 0, 0] = np.nan
     w = np.ones((1, 1, 15, 15))
     assert np.isnan(convdot.conv2d(x, w, method="fft")).all()
-    assert convdot.choose_layer_method(x, w, (1, 1), (1, 1), 1) == "im2col"
+    assert "fft" not in convdot.choose_layer_method(x, w, (1, 1), (1, 1), 1)
     assert np.isnan(convdot.conv2d(x, w)).sum() == 1
 
 
