@@ -22,7 +22,7 @@ offset from the output's position.
 - {py:func}`conv2d_shifted` multiplies those slices directly: $k_H k_W$ products with depth
   $C_g$, summed. No copy of the input at all.
 - {py:func}`conv2d_blocked` copies the $k_H k_W$ slices of a few images (or rows) at a time into
-  one reused, cache-sized block of the im2col matrix (contiguous row copies, no gathers) and
+  one reused, cache-sized block of the im2col matrix (contiguous row copies at stride 1) and
   does one product with depth $C_g k_H k_W$ per block.
 
 Both process the batch in blocks whose working set stays in cache, reusing their buffers with
@@ -36,6 +36,7 @@ from collections.abc import Iterator
 import numpy as np
 import scipy.fft
 
+from .._windows import windows
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
 from ._prepare import insert_zeros, output_hw
 
@@ -112,52 +113,71 @@ def _geometry(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair):
     return h_out, w_out, flat, w_ph, taps
 
 
+def budget(block: int, xp: np.ndarray, out_entries: int) -> int:
+    """Entries one block may hold: `block`, or half the input plus output entries if that is less.
+
+    So a small layer's block stays small too: the block (plus at most as much again for the
+    product's result) then costs at most the input plus the output.
+    """
+    return max(1, min(block, (xp.size + out_entries) // 2))
+
+
 def conv2d_blocked(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
-    r"""The layer as im2col built block by block from contiguous slices, one matrix product per block.
+    r"""The layer as im2col built block by block, one matrix product per block.
 
     $$Y_{\text{block}} = W_{row}\, X_{col, \text{block}}, \qquad
-    X_{col}[(c, u, v),\; q] = x^{(\text{phase}(u, v))}_c[q + \text{offset}(u, v)]$$
+    X_{col}[(c, u, v),\; q] = x_c[q + \text{offset}(u, v)] \quad (\text{stride } 1)$$
 
-    where $q$ runs over the flat output positions of the block (see the module's flat-shift
-    identity and {py:func}`tap_offsets`). Filling the block is $C k_H k_W$ contiguous row
-    copies per image; the product has depth $C_g k_H k_W$ (one per group). The block and the
-    product's result are allocated once and reused; the block holds at most `block` entries
-    (or one output row's worth, if that is more), so the extra memory does not grow with the
-    batch.
+    where $q = i W_p + j$ runs over the flat output positions of the block (the module's
+    flat-shift identity, {py:func}`tap_offsets`): filling the block is $C k_H k_W$ contiguous
+    row copies per image. With a stride, the block is gathered from the window view instead
+    ($X_{col}[(c, u, v), (i, j)] = X_p[c, s_0 i + d_0 u, s_1 j + d_1 v]$), which wastes no
+    columns. The product has depth $C_g k_H k_W$ (one per group). The block and the product's
+    result are allocated once and reused; the block holds at most {py:func}`budget` entries (or
+    one output row's worth, if that is more), so the extra memory does not grow with the batch.
+    A 1×1 layer with stride 1 is one matrix product on the input as it is, with no copy.
 
     **Parameters**: `xp` $(N, C_{in}, H_p, W_p)$, `w` $(C_{out}, C_{in}/g, k_H, k_W)$ in one
-    dtype; `stride`, `dilation` pairs; `groups` $g$; `block` the number of entries per block.
+    dtype; `stride`, `dilation` pairs; `groups` $g$; `block` the most entries per block.
 
     **Returns**: $(N, C_{out}, H_{out}, W_{out})$ in the dtype of `xp`.
 
-    **See also**: {py:func}`convdot.conv2d_im2col` (the same product, with the whole im2col matrix),
-    {py:func}`conv2d_shifted`.
+    **See also**: {py:func}`convdot.layer.conv2d_im2col` (the same product, with the whole im2col
+    matrix at once), {py:func}`conv2d_shifted`.
     """
-    n, c_in = xp.shape[:2]
+    n, c_in, h_p, w_p = xp.shape
     c_out, c_g, k_h, k_w = w.shape
-    h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
+    per, taps_n = c_out // groups, k_h * k_w
+    h_out, w_out = output_hw((h_p, w_p), (k_h, k_w), stride, ((0, 0), (0, 0)), dilation)
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    if k_h == k_w == 1 and stride == (1, 1):  # a 1x1 layer is already a matrix product: no copy at all
-        x = flat[0].reshape(n, groups, c_g, -1)
-        np.matmul(w.reshape(groups, c_out // groups, c_g), x, out=y.reshape(n, groups, c_out // groups, -1))
-        return y
-    taps_n = k_h * k_w
-    steps = list(blocks(n, h_out, c_in * taps_n * w_ph, block))
+    if stride == (1, 1):
+        flat = np.ascontiguousarray(xp).reshape(n, c_in, h_p * w_p)
+        if k_h == k_w == 1:  # a 1x1 layer is already a matrix product: no copy at all
+            np.matmul(w.reshape(groups, per, c_g), flat.reshape(n, groups, c_g, -1), out=y.reshape(n, groups, per, -1))
+            return y
+        pitch, offsets = w_p, [offset for _, offset in tap_offsets((k_h, k_w), stride, dilation, w_p)]
+    else:
+        pitch, view = w_out, windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
+    steps = list(blocks(n, h_out, c_in * taps_n * pitch, budget(block, xp, y.size)))
     images = max(b for _, b, _, _ in steps)
-    width = max(r for _, _, _, r in steps) * w_ph
+    width = max(r for _, _, _, r in steps) * pitch
     col = np.zeros((c_in, taps_n, images, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
-    res = np.empty((groups, c_out // groups, images, width), dtype=xp.dtype)
-    rows = w.reshape(groups, c_out // groups, c_g * taps_n)
+    res = np.empty((groups, per, images, width), dtype=xp.dtype)
+    rows = w.reshape(groups, per, c_g * taps_n)
     for n0, b, i0, r in steps:
-        m, length = r * w_ph, (r - 1) * w_ph + w_out
-        for t, (phase, offset) in enumerate(taps):
-            start = offset + i0 * w_ph
-            col[:, t, :b, :length] = flat[phase, n0 : n0 + b, :, start : start + length].transpose(1, 0, 2)
+        m = r * pitch
+        for t in range(taps_n):
+            if stride == (1, 1):
+                start, length = offsets[t] + i0 * pitch, (r - 1) * pitch + w_out
+                col[:, t, :b, :length] = flat[n0 : n0 + b, :, start : start + length].transpose(1, 0, 2)
+            else:
+                source = view[n0 : n0 + b, :, i0 : i0 + r, :, t // k_w, t % k_w]
+                col[:, t, :b, :m].reshape(c_in, b, r, w_out)[...] = source.transpose(1, 0, 2, 3)
         out = res[:, :, :b, :m]
-        np.matmul(rows, col[:, :, :b, :m].reshape(groups, c_g * taps_n, b * m), out=out.reshape(groups, -1, b * m))
-        y[n0 : n0 + b, :, i0 : i0 + r] = out.reshape(c_out, b, r, w_ph)[..., :w_out].transpose(1, 0, 2, 3)
+        np.matmul(rows, col[:, :, :b, :m].reshape(groups, c_g * taps_n, b * m), out=out.reshape(groups, per, b * m))
+        y[n0 : n0 + b, :, i0 : i0 + r] = out.reshape(c_out, b, r, pitch)[..., :w_out].transpose(1, 0, 2, 3)
     return y
 
 
@@ -184,7 +204,7 @@ def conv2d_shifted(
     h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
     per = c_out // groups
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    steps = list(blocks(n, h_out, c_out * w_ph, block))
+    steps = list(blocks(n, h_out, 2 * c_out * w_ph, budget(block, xp, y.size)))
     images = max(b for _, b, _, _ in steps)
     width = max(r for _, _, _, r in steps) * w_ph
     acc = np.zeros((images, groups, per, width), dtype=xp.dtype)
@@ -207,19 +227,23 @@ def conv2d_shifted(
     return y
 
 
-def conv2d_fft_pruned(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int) -> np.ndarray:
-    r"""The layer by the convolution theorem, with the kernel transforms pruned to the kernel's rows.
+def conv2d_fft_pruned(
+    xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
+) -> np.ndarray:
+    r"""The layer by the convolution theorem, with pruned kernel transforms, a block of output channels at a time.
 
     $$Y[n, o] = \mathcal F^{-1}\Big[\sum_{c} \hat X[n, g(o) C_g + c] \cdot \overline{\hat W[o, c]}\Big]
     [0 : s_0 H_{out} : s_0,\; 0 : s_1 W_{out} : s_1]$$
 
-    the same formula as {py:func}`convdot.conv2d_fft`, computed with less work where it costs most
-    when kernels are large and channels few. There are $C_{out} C_g$ kernel transforms, more than
-    the $N (C_{in} + C_{out})$ image transforms; a kernel has only $k_H$ non-zero rows of the
-    $N_0$ it is padded to, so it is transformed along its rows first (the $k_H$ non-zero ones) and
-    then down its columns, skipping the transforms of rows of zeros. Transforms use every core
-    (`workers=-1`); the sum over input channels is a loop of $C_g$ element-wise products
-    accumulated in place.
+    the same formula as {py:func}`convdot.layer.conv2d_fft`, computed with less work and memory
+    where it costs most when kernels are large and channels few. There are $C_{out} C_g$ kernel
+    transforms, more than the $N (C_{in} + C_{out})$ image transforms; a kernel has only $k_H$
+    non-zero rows of the $N_0$ it is padded to, so it is transformed along its rows first (the
+    $k_H$ non-zero ones) and then down its columns, skipping the transforms of rows of zeros.
+    Output channels are processed in blocks: for each, one input channel's kernel transforms at a
+    time are multiplied into a running spectrum, which is transformed back and cropped. So the
+    extra memory is the input's spectrum plus one block, not the $C_{out} C_g$ kernel spectra.
+    Transforms use every core (`workers=-1`).
 
     Integers are computed in float64 and rounded, and refused with a `ValueError` when
     {py:func}`convdot.forms.fft.fft_is_exact_for_integers` cannot guarantee an exact result; a NaN or
@@ -239,16 +263,24 @@ def conv2d_fft_pruned(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pai
     per = c_out // groups
     h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
     shape = fft_shape(xp.shape[-2:])
-    x_hat = scipy.fft.rfft2(xp.astype(work, copy=False), shape, workers=-1)
-    x_hat = x_hat.reshape(n, groups, 1, c_g, -1)
-    rows = scipy.fft.rfft(insert_zeros(w, dilation).astype(work, copy=False), shape[1], axis=-1, workers=-1)
-    w_hat = np.conj(scipy.fft.fft(rows, shape[0], axis=-2, workers=-1))
-    w_hat = w_hat.reshape(groups, per, c_g, -1)
-    y_hat = np.zeros((n, groups, per, x_hat.shape[-1]), dtype=w_hat.dtype)
-    term = np.empty_like(y_hat)
-    for c in range(c_g):
-        np.multiply(x_hat[:, :, :, c], w_hat[:, :, c], out=term)
-        y_hat += term
-    full = scipy.fft.irfft2(y_hat.reshape(n, c_out, shape[0], -1), shape, workers=-1)
-    y = full[..., : stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]]
-    return np.rint(y).astype(xp.dtype) if integer else np.ascontiguousarray(y, dtype=xp.dtype)
+    y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
+    x_hat = scipy.fft.rfft2(xp.astype(work, copy=False), shape, workers=-1)  # (N, C_in, N0, N1 // 2 + 1)
+    kernels = insert_zeros(w, dilation).astype(work, copy=False)
+    spectrum = x_hat[0, 0].size
+    step = max(1, min(c_out, budget(block, xp, y.size) // (8 * n * spectrum)))  # 4 complex buffers per channel
+    for o0 in range(0, c_out, step):
+        o1 = min(c_out, o0 + step)
+        group = np.arange(o0, o1) // per * c_g  # first input channel of each output channel's group
+        acc = np.zeros((n, o1 - o0, *x_hat.shape[2:]), dtype=x_hat.dtype)
+        term = np.empty_like(acc)
+        for c in range(c_g):
+            rows = scipy.fft.rfft(kernels[o0:o1, c], shape[1], axis=-1, workers=-1)
+            w_hat = scipy.fft.fft(rows, shape[0], axis=-2, workers=-1)  # (o1 - o0, N0, N1 // 2 + 1)
+            np.conjugate(w_hat, out=w_hat)
+            x_c = x_hat[:, c] if groups == 1 else x_hat[:, group + c]
+            np.multiply(x_c[:, None] if groups == 1 else x_c, w_hat, out=term)
+            acc += term
+        full = scipy.fft.irfft2(acc, shape, workers=-1, overwrite_x=True)
+        crop = full[..., : stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]]
+        y[:, o0:o1] = np.rint(crop) if integer else crop
+    return y

@@ -25,9 +25,10 @@ import scipy.sparse
 
 from .._validate import as_pair, as_real_array
 from .._windows import windows
-from ..correlate import FFT_CROSSOVER
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
 from ._prepare import as_groups, insert_zeros, output_hw
+from .fast import BLOCK, conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
+from .winograd import conv2d_winograd
 
 
 def _out_hw(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int]) -> tuple[int, int]:
@@ -249,9 +250,38 @@ LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, tuple[int, int], tuple[
     "im2col": conv2d_im2col,
     "matrix": conv2d_matrix,
     "fft": conv2d_fft,
+    "blocked": conv2d_blocked,
+    "shifted": conv2d_shifted,
+    "winograd": conv2d_winograd,
+    "fft_pruned": conv2d_fft_pruned,
 }
 """Each method name of {py:func}`convdot.conv2d` and the form computing it; `method=` accepts
 these names and `"auto"`, so adding an entry that keeps the contract adds a method."""
+
+
+FFT_LAYER_CROSSOVER = 4.0
+"""`"auto"` prefers the FFT when the direct sum's FLOPs exceed this many times the FFT's estimate.
+
+A matrix product runs at several times the FLOP rate of FFTs and element-wise complex products
+in numpy; 4 is that ratio measured on a 2-core AMD EPYC with OpenBLAS (see the performance page)."""
+
+DEEP = 32
+"""Input channels per group from which `"auto"` sums shifted products instead of copying im2col blocks."""
+
+
+def fft_flops(xp_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> float:
+    r"""Estimated FLOPs of {py:func}`convdot.layer.fast.conv2d_fft_pruned` for a padded input and a weight.
+
+    With $P = N_0 N_1$ the transform size and $2.5 P \log_2 P$ the usual count of a real FFT:
+    $N (C_{in} + C_{out})$ image transforms, $C_{out} C_g$ kernel transforms at half price (the
+    row pass only touches the kernel's rows), and $N C_{out} C_g \cdot P/2$ complex multiply-adds
+    (8 FLOPs each) for the sum over channels.
+    """
+    n, c_in = xp_shape[:2]
+    c_out, c_g = w_shape[:2]
+    p = math.prod(fft_shape(xp_shape[-2:]))
+    transform = 2.5 * p * math.log2(max(p, 2))
+    return (n * (c_in + c_out) + c_out * c_g / 2) * transform + 4 * n * c_out * c_g * p
 
 
 def choose_layer_method(
@@ -259,29 +289,35 @@ def choose_layer_method(
 ) -> str:
     r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
 
-    The rule, in order, with $P = N_0 N_1$ the FFT size of one channel:
+    The rule, in order, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the
+    direct sum and $C_g = C_{in}/g$:
 
     | condition | method |
     |---|---|
-    | a NaN or inf in a float input | `"im2col"` (the FFT would spread it to every output) |
-    | integer input too large for an exact float64 FFT | `"im2col"` |
-    | direct cost $N C_{out} H_{out} W_{out} C_g k_H k_W$ > `FFT_CROSSOVER` $\times$ FFT cost | `"fft"` |
-    | otherwise | `"im2col"` |
+    | finite input (integers: exact in an FFT), `direct` > `FFT_LAYER_CROSSOVER` $\times$ `fft_flops` | `"fft_pruned"` |
+    | the im2col matrix, $N C_{in} k_H k_W H_{out} W_{out}$ entries, fits in `BLOCK` | `"im2col"` |
+    | stride 1, a kernel larger than 1×1, and $C_g \ge$ `DEEP` | `"shifted"` |
+    | otherwise (a stride, a 1×1 kernel, or few channels per group) | `"blocked"` |
 
-    where the FFT cost counts the transforms and the products over channels,
-    $(N C_{in} + C_{out} C_g + N C_{out})\, P \log_2 P + N C_{out} C_g P$. The FFT computes the
-    stride-1 output, so a stride makes it relatively dearer. An operation count, not a timing:
-    the choice is the same on every machine.
+    Why: the FFT's cost does not grow with $k_H k_W$, so it wins for large kernels
+    ({py:func}`fft_flops`); an im2col matrix that fits in one block is what `"blocked"` would
+    build anyway; deep stride-1 layers need no copy at all, their shifted products are deep
+    enough for BLAS; with few channels per group (depthwise, grouped, an RGB stem) those
+    products would be too shallow, a stride would need a copy of the input's phases, and a 1×1
+    layer is one product on the input as it is, so `"blocked"` serves them.
+    `"winograd"` is never chosen: it saves multiplications, but with numpy its transforms cost more
+    memory traffic than they save (the performance page measures it), and it can turn an
+    inf into a NaN. The FFT is skipped for non-finite input, which it would spread to every output.
+    FLOP counts, not timings: the choice is the same on every machine.
     """
-    if xp.dtype.kind == "f":
-        if not (np.isfinite(xp).all() and np.isfinite(w).all()):
-            return "im2col"
-    elif not fft_is_exact_for_integers(xp, w):
-        return "im2col"
     n, c_in = xp.shape[:2]
     c_out, c_g, k_h, k_w = w.shape
     h_out, w_out = _out_hw(xp, w, stride, dilation)
-    direct = n * c_out * h_out * w_out * c_g * k_h * k_w
-    p = math.prod(fft_shape(xp.shape[-2:]))
-    fft = (n * c_in + c_out * c_g + n * c_out) * p * math.log2(max(p, 2)) + n * c_out * c_g * p
-    return "fft" if direct > FFT_CROSSOVER * fft else "im2col"
+    direct = 2 * n * c_out * h_out * w_out * c_g * k_h * k_w
+    exact = np.isfinite(xp).all() and np.isfinite(w).all() if xp.dtype.kind == "f" else fft_is_exact_for_integers(xp, w)
+    if exact and direct > FFT_LAYER_CROSSOVER * fft_flops(xp.shape, w.shape):
+        return "fft_pruned"
+    if n * c_in * k_h * k_w * h_out * w_out <= BLOCK:
+        return "im2col"
+    deep = stride == (1, 1) and k_h * k_w > 1 and c_g >= DEEP
+    return "shifted" if deep else "blocked"

@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._prepare import output_hw
-from .fast import BLOCK, blocks
+from .fast import BLOCK, blocks, budget
 
 Pair = tuple[int, int]
 
@@ -71,7 +71,8 @@ def _winograd_3x3(x: np.ndarray, u: np.ndarray, y: np.ndarray, groups: int, accu
     c_out, h_out, w_out = y.shape[1:]
     th, tw = -(-h_out // 2), -(-w_out // 2)
     u = u.reshape(16, groups, c_out // groups, -1)
-    steps = list(blocks(n, th, 16 * c_in * tw, block))
+    # per tile row: the transformed input and products (16 entries per tile each), the row sums (8 per tile)
+    steps = list(blocks(n, th, (16 * (c_in + c_out) + 8 * c_in) * tw, budget(block, x, y.size)))
     images = max(b for _, b, _, _ in steps)
     tile_rows = max(r for _, _, _, r in steps)
     v_buf = np.empty((4, 4, c_in, images * tile_rows * tw), dtype=x.dtype)
@@ -150,9 +151,12 @@ def conv2d_winograd(
     Floats are computed in their own dtype. Integers are computed in float64 and rounded, exact when
     {py:func}`winograd_is_exact_for_integers` holds; otherwise a `ValueError` is raised.
 
-    **Numerics**: a NaN or inf anywhere in a 4×4 input tile reaches all four outputs of the tile
-    (the transform adds it into every entry), unlike a direct sum; float32 error is a few times
-    that of a direct sum (see the performance page).
+    **Numerics**: each output of a tile mixes only transformed values of its own window (output
+    row 0 uses transformed rows 0-2, which read input rows 0-2; row 1 uses rows 1-3, which read
+    rows 1-3), so a NaN reaches exactly the outputs a direct sum would give NaN. An inf, however,
+    enters transformed values with both signs and can meet itself as $\infty - \infty$: where a
+    direct sum gives $\pm\infty$, Winograd may give NaN. Float32 error is a few times that of a
+    direct sum (the performance page measures it).
 
     **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
 
