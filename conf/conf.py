@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import runpy
 import sys
 from pathlib import Path
 
@@ -10,7 +11,9 @@ ROOT = CONF.parent
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(CONF))  # for the local extension conf/site_build.py
 
-from convdot import __version__  # noqa: E402
+# The version from its one file, without importing the package: Sphinx itself never needs
+# numpy and scipy (the pages' kernels do), and importing them took a second of every rebuild.
+__version__ = runpy.run_path(str(ROOT / "src" / "convdot" / "_version.py"))["__version__"]
 
 project = "convdot"
 author = "The convdot developers"

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.config import Config
+from sphinx.domains import Domain
 from sphinx.errors import ConfigError
 
 CONF = Path(__file__).parent
@@ -107,8 +108,24 @@ def copy_mathjax(app: Sphinx) -> None:
     stamp.write_text(MATHJAX_VERSION, encoding="utf-8")
 
 
+def let_proofs_merge() -> None:
+    """Let Sphinx read pages in parallel (`-j auto`: the pages' notebooks execute two at a time).
+
+    sphinx-proof declares itself parallel-safe and merges its data (``env.proof_list``) in an
+    ``env-merge-info`` handler, but its domain, which holds no data of its own, lacks the
+    ``merge_domaindata`` that Sphinx calls after a parallel read. The missing merge is a no-op.
+    """
+    try:
+        from sphinx_proof.domain import ProofDomain
+    except ImportError:
+        return
+    if ProofDomain.merge_domaindata is Domain.merge_domaindata:
+        ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     set_kernel_environment()
+    let_proofs_merge()
     app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))
     app.connect("config-inited", check_mathjax)
     app.connect("config-inited", key_pages_on_library)
