@@ -60,6 +60,18 @@ def oracle(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Time conv2d's methods against numpy GEMM and PyTorch (CPU); prints the table, writes build/bench/conv2d.json."""
+    session.install("-e", ".[bench]")
+    session.install(TORCH)
+    # When set, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE select a slower kernel for current numpy:
+    # unset both for this run only (the tests and CI keep the environment they are given).
+    env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
+    out = BUILD / "bench" / "conv2d.json"
+    session.run("python", "benchmarks/bench_conv2d.py", "--json", str(out), *session.posargs, env=env)
+
+
+@nox.session
 def docs(session: nox.Session) -> None:
     """Build the site from a clean tree into build/html, executing every page."""
     session.install("-e", ".[docs]")
