@@ -71,6 +71,14 @@ ISSUE_TABLE: tuple[LayerShape, ...] = (
 a depthwise layer, and a large kernel."""
 
 
+SHORT_TABLE: tuple[LayerShape, ...] = (
+    *(shape._replace(n=1) for shape in ISSUE_TABLE[:-1]),
+    ISSUE_TABLE[-1]._replace(hw=64),
+)
+"""The table cut down to run in a few seconds (for the performance page): one image instead of 8,
+and the 11×11 layer on a 64×64 input."""
+
+
 class Counts(NamedTuple):
     """The arithmetic of one layer (float32 unless stated)."""
 
@@ -265,3 +273,17 @@ def measure(
             }
         )
     return records
+
+
+def float32_errors(shape: LayerShape, methods: tuple[str, ...], seed: int = 0) -> dict[str, float]:
+    r"""Each method's float32 error on `shape`, relative to the largest output: $\max|y_{32} - y| / \max|y|$.
+
+    The reference $y$ is the same layer computed in float64 by `"im2col"` from the same (float32)
+    numbers, so the error is the method's float32 arithmetic alone.
+    """
+    x, w = layer_arrays(shape, np.float32, seed)
+    exact = conv2d(x.astype(np.float64), w.astype(np.float64), **shape.kwargs, method="im2col")
+    scale = float(np.abs(exact).max())
+    return {
+        method: float(np.abs(conv2d(x, w, **shape.kwargs, method=method) - exact).max()) / scale for method in methods
+    }

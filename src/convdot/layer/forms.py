@@ -27,7 +27,7 @@ from .._validate import as_pair, as_real_array
 from .._windows import windows
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
 from ._prepare import as_groups, insert_zeros, output_hw
-from .fast import BLOCK, conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
+from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
 from .winograd import conv2d_winograd
 
 
@@ -263,10 +263,7 @@ FFT_LAYER_CROSSOVER = 4.0
 """`"auto"` prefers the FFT when the direct sum's FLOPs exceed this many times the FFT's estimate.
 
 A matrix product runs at several times the FLOP rate of FFTs and element-wise complex products
-in numpy; 4 is that ratio measured on a 2-core AMD EPYC with OpenBLAS (see the performance page)."""
-
-DEEP = 32
-"""Input channels per group from which `"auto"` sums shifted products instead of copying im2col blocks."""
+in numpy; 4 is about that ratio on a 2-core AMD EPYC with OpenBLAS (see the performance page)."""
 
 
 def fft_flops(xp_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> float:
@@ -289,35 +286,31 @@ def choose_layer_method(
 ) -> str:
     r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
 
-    The rule, in order, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the
-    direct sum and $C_g = C_{in}/g$:
+    The rule, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the direct
+    sum and $C_g = C_{in}/g$:
 
     | condition | method |
     |---|---|
     | finite input (integers: exact in an FFT), `direct` > `FFT_LAYER_CROSSOVER` $\times$ `fft_flops` | `"fft_pruned"` |
-    | the im2col matrix, $N C_{in} k_H k_W H_{out} W_{out}$ entries, fits in `BLOCK` | `"im2col"` |
-    | stride 1, a kernel larger than 1×1, and $C_g \ge$ `DEEP` | `"shifted"` |
-    | otherwise (a stride, a 1×1 kernel, or few channels per group) | `"blocked"` |
+    | otherwise | `"blocked"` |
 
     Why: the FFT's cost does not grow with $k_H k_W$, so it wins for large kernels
-    ({py:func}`fft_flops`); an im2col matrix that fits in one block is what `"blocked"` would
-    build anyway; deep stride-1 layers need no copy at all, their shifted products are deep
-    enough for BLAS; with few channels per group (depthwise, grouped, an RGB stem) those
-    products would be too shallow, a stride would need a copy of the input's phases, and a 1×1
-    layer is one product on the input as it is, so `"blocked"` serves them.
-    `"winograd"` is never chosen: it saves multiplications, but with numpy its transforms cost more
-    memory traffic than they save (the performance page measures it), and it can turn an
-    inf into a NaN. The FFT is skipped for non-finite input, which it would spread to every output.
+    (`fft_flops`); otherwise `"blocked"` does the single deep matrix product of im2col, from a
+    cache-sized block reused for the whole batch instead of the $k_H k_W$-fold copy of the input
+    (for a small layer the block is the whole im2col matrix; a 1×1 layer needs no copy at all).
+    Two fast methods are never chosen, because they were measured slower than `"blocked"` on
+    the layers of the performance page: `"shifted"` (its $k_H k_W$ products have depth only
+    $C_g$, which BLAS runs further from its peak, and adding them up takes $k_H k_W$ passes over
+    the running sum) and `"winograd"` (it saves multiplications, but in numpy its transforms
+    cost more memory traffic than that saves; it can also turn an inf into a NaN). The FFT is
+    skipped for non-finite input, which it would spread to every output.
     FLOP counts, not timings: the choice is the same on every machine.
     """
-    n, c_in = xp.shape[:2]
+    n = xp.shape[0]
     c_out, c_g, k_h, k_w = w.shape
     h_out, w_out = _out_hw(xp, w, stride, dilation)
     direct = 2 * n * c_out * h_out * w_out * c_g * k_h * k_w
     exact = np.isfinite(xp).all() and np.isfinite(w).all() if xp.dtype.kind == "f" else fft_is_exact_for_integers(xp, w)
     if exact and direct > FFT_LAYER_CROSSOVER * fft_flops(xp.shape, w.shape):
         return "fft_pruned"
-    if n * c_in * k_h * k_w * h_out * w_out <= BLOCK:
-        return "im2col"
-    deep = stride == (1, 1) and k_h * k_w > 1 and c_g >= DEEP
-    return "shifted" if deep else "blocked"
+    return "blocked"

@@ -158,7 +158,7 @@ def conv2d_winograd(
     direct sum gives $\pm\infty$, Winograd may give NaN. Float32 error is a few times that of a
     direct sum (the performance page measures it).
 
-    **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
+    **Parameters**, **Returns**: as {py:func}`~convdot.layer.fast.conv2d_blocked`.
 
     **Raises**: `ValueError` for integer inputs too large for an exact result.
     """
