@@ -16,6 +16,11 @@ Fresh outputs
     run twice) shows no stale output. The kernels import the library of the tree being
     built, not whatever copy happens to be installed.
 
+Accessible HTML
+    Two pieces of HTML written by extensions fail axe-core and are written here instead: the
+    fold of a hidden notebook cell (myst-nb) and the list of bibliography entries (docutils).
+    The theme's own problems are fixed in conf/_templates and conf/_static/convdot.css.
+
 Reproducible bytes
     The kernels get ``SOURCE_DATE_EPOCH`` (the last commit's time), ``PYTHONHASHSEED=0`` and
     a fixed matplotlibrc (``conf/matplotlibrc``), so two builds of one commit are identical.
@@ -24,12 +29,14 @@ Reproducible bytes
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import shutil
 import subprocess
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains import Domain
@@ -123,9 +130,48 @@ def let_proofs_merge() -> None:
         ProofDomain.merge_domaindata = lambda self, docnames, otherdata: None
 
 
+def name_hidden_cells(app: Sphinx) -> None:
+    """Replace myst-nb's HTML for hidden cells (registered by myst-nb, so after it has loaded)."""
+    from myst_nb.sphinx_ import HideCodeCellNode
+
+    app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell, depart_hidden_cell))
+
+
+def visit_hidden_cell(self, node) -> None:
+    """myst-nb's fold for a hidden cell (``tags: [hide-input]``), named by the words it shows.
+
+    myst-nb labels the ``<summary>`` "Toggle hidden content", which hides its visible text
+    ("Show code cell source") from screen readers (axe-core: label-content-name-mismatch).
+    """
+    self.body.append(f'<details class="admonition hide {" ".join(node["classes"])}">\n<summary>\n')
+    for state, prompt in (("collapsed", node["prompt_show"]), ("expanded", node["prompt_hide"])):
+        self.body.append(f'<p class="{state} admonition-title">{html.escape(prompt)}</p>\n')
+    self.body.append("</summary>\n")
+
+
+def depart_hidden_cell(self, node) -> None:
+    self.body.append("</details>\n")
+
+
+def visit_citation(self, node) -> None:
+    """A bibliography entry as an item of its list (docutils's role "doc-biblioentry" is deprecated,
+    and a role="list" whose children are not list items is an error: axe-core aria-required-children)."""
+    if not isinstance(node.previous_sibling(), type(node)):
+        self.body.append('<div role="list" class="citation-list">\n')
+    self.body.append(self.starttag(node, "div", classes=[node.tagname], role="listitem"))
+
+
+def depart_citation(self, node) -> None:
+    self.body.append("</div>\n")
+    if not isinstance(node.next_node(descend=False, siblings=True), type(node)):
+        self.body.append("</div>\n")
+
+
 def setup(app: Sphinx) -> dict[str, object]:
     set_kernel_environment()
     let_proofs_merge()
+    app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
+    app.connect("builder-inited", name_hidden_cells)
     app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))
     app.connect("config-inited", check_mathjax)
     app.connect("config-inited", key_pages_on_library)
