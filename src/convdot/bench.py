@@ -186,8 +186,8 @@ def torch_call(x: np.ndarray, w: np.ndarray, shape: LayerShape) -> Callable[[], 
     return call
 
 
-def machine() -> dict:
-    """Where the numbers come from: CPU model, cores, numpy, BLAS library and its threads."""
+def machine(torch: bool = True) -> dict:
+    """Where the numbers come from: CPU model, cores, numpy, BLAS library and its threads (and PyTorch's, if asked)."""
     cpu = platform.processor() or platform.machine()
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as info:
@@ -203,8 +203,10 @@ def machine() -> dict:
 
         for pool in threadpool_info():
             if pool.get("user_api") == "blas":
+                path = str(pool.get("filepath", ""))
                 blas.append(
                     {
+                        "loaded_by": next((m for m in ("numpy", "scipy") if f"{m}.libs" in path), "other"),
                         "library": pool.get("internal_api"),
                         "version": pool.get("version"),
                         "kernel": pool.get("architecture"),
@@ -221,13 +223,14 @@ def machine() -> dict:
         "blas": blas,
         "openblas_env": {k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ},
     }
-    try:
-        import torch
+    if torch:
+        try:
+            import torch as yardstick
 
-        info["torch"] = torch.__version__
-        info["torch_threads"] = torch.get_num_threads()
-    except ImportError:
-        pass
+            info["torch"] = yardstick.__version__
+            info["torch_threads"] = yardstick.get_num_threads()
+        except ImportError:
+            pass
     return info
 
 

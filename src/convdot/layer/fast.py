@@ -33,10 +33,9 @@ Both process the batch in blocks whose working set stays in cache, reusing their
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import scipy.fft
+from numpy.lib.stride_tricks import sliding_window_view
 
 from .._windows import windows
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
@@ -91,7 +90,7 @@ def tap_offsets(kernel_hw: Pair, stride: Pair, dilation: Pair, w_ph: int) -> lis
     ]
 
 
-def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> Iterator[tuple[int, int, int, int]]:
+def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> list[tuple[int, int, int, int]]:
     """Split a batch of `n` images of `h_out` output rows into `(n0, images, i0, rows)` steps.
 
     `per_row` is the number of buffer entries one output row of one image needs; a step
@@ -101,17 +100,11 @@ def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> Iterator[tup
     """
     if per_row * h_out <= block:
         most = max(1, min(n, block // (per_row * h_out)))
-        count = -(-n // most)
-        step = -(-n // count)
-        for n0 in range(0, n, step):
-            yield n0, min(step, n - n0), 0, h_out
-        return
+        step = -(-n // -(-n // most))
+        return [(n0, min(step, n - n0), 0, h_out) for n0 in range(0, n, step)]
     most = max(1, min(h_out, block // per_row))
-    count = -(-h_out // most)
-    rows = -(-h_out // count)
-    for n0 in range(n):
-        for i0 in range(0, h_out, rows):
-            yield n0, 1, i0, min(rows, h_out - i0)
+    rows = -(-h_out // -(-h_out // most))
+    return [(n0, 1, i0, min(rows, h_out - i0)) for n0 in range(n) for i0 in range(0, h_out, rows)]
 
 
 def _geometry(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair):
@@ -121,12 +114,17 @@ def _geometry(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair):
     return h_out, w_out, flat, w_ph, taps
 
 
+MIN_BLOCK = 1 << 18
+"""The fewest entries {py:func}`budget` allows a block (1 MiB in float32), whatever the layer's size."""
+
+
 def budget(block: int, xp: np.ndarray, out_entries: int) -> int:
     """Entries one block may hold: `block`, or the input plus output entries if that is less.
 
-    So a small layer's block stays small too: it costs at most the input plus the output.
+    So the block of a large layer costs at most its input plus its output; a small layer may
+    use `MIN_BLOCK` entries, below which the Python loop over blocks costs more than the work.
     """
-    return max(1, min(block, xp.size + out_entries))
+    return min(block, max(xp.size + out_entries, MIN_BLOCK))
 
 
 def conv2d_blocked(
@@ -167,7 +165,7 @@ def conv2d_blocked(
         pitch, offsets = w_p, [offset for _, offset in tap_offsets((k_h, k_w), stride, dilation, w_p)]
     else:
         pitch, view = w_out, windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
-    steps = list(blocks(n, h_out, c_in * taps_n * pitch, budget(block, xp, y.size)))
+    steps = blocks(n, h_out, c_in * taps_n * pitch, budget(block, xp, y.size))
     images = max(b for _, b, _, _ in steps)
     width = max(r for _, _, _, r in steps) * pitch
     col = np.zeros((c_in, taps_n, images, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
@@ -175,13 +173,16 @@ def conv2d_blocked(
     rows = w.reshape(groups, per, c_g * taps_n)
     for n0, b, i0, r in steps:
         m = r * pitch
-        for t in range(taps_n):
+        for u in range(k_h):  # one copy per kernel row: its k_W taps are k_W overlapping windows
+            taps = slice(u * k_w, (u + 1) * k_w)
             if stride == (1, 1):
-                start, length = offsets[t] + i0 * pitch, (r - 1) * pitch + w_out
-                col[:, t, :b, :length] = flat[n0 : n0 + b, :, start : start + length].transpose(1, 0, 2)
+                start, length = offsets[u * k_w] + i0 * pitch, (r - 1) * pitch + w_out
+                row = flat[n0 : n0 + b, :, start : start + dilation[1] * (k_w - 1) + length]
+                source = sliding_window_view(row, length, axis=-1)[:, :, :: dilation[1]]  # (b, C, kW, L)
+                col[:, taps, :b, :length] = source.transpose(1, 2, 0, 3)
             else:
-                source = view[n0 : n0 + b, :, i0 : i0 + r, :, t // k_w, t % k_w]
-                col[:, t, :b, :m].reshape(c_in, b, r, w_out)[...] = source.transpose(1, 0, 2, 3)
+                source = view[n0 : n0 + b, :, i0 : i0 + r, :, u]  # (b, C, r, W_out, kW)
+                col[:, taps, :b, :m].reshape(c_in, k_w, b, r, w_out)[...] = source.transpose(1, 4, 0, 2, 3)
         out = res[:, :, :b, :m]
         np.matmul(rows, col[:, :, :b, :m].reshape(groups, c_g * taps_n, b * m), out=out.reshape(groups, per, b * m))
         y[n0 : n0 + b, :, i0 : i0 + r] = out.reshape(c_out, b, r, pitch)[..., :w_out].transpose(1, 0, 2, 3)
@@ -211,7 +212,7 @@ def conv2d_shifted(
     h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
     per = c_out // groups
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    steps = list(blocks(n, h_out, 2 * c_out * w_ph, budget(block, xp, y.size)))
+    steps = blocks(n, h_out, 2 * c_out * w_ph, budget(block, xp, y.size))
     images = max(b for _, b, _, _ in steps)
     width = max(r for _, _, _, r in steps) * w_ph
     acc = np.zeros((images, groups, per, width), dtype=xp.dtype)
