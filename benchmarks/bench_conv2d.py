@@ -3,11 +3,12 @@
 Run it with `nox -s bench` (which installs PyTorch's CPU build and threadpoolctl, and unsets
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE, which slow current numpy), or directly:
 
-    python benchmarks/bench_conv2d.py --repeats 7 --json build/bench/conv2d.json
+    python benchmarks/bench_conv2d.py --repeats 9 --json build/bench/conv2d.json
 
 For every layer and method it prints milliseconds, GFLOP/s, the ratio to a numpy matrix product
-of the same size and to `torch.nn.functional.conv2d` (both timed in the same interleaved rounds,
-medians), and the peak extra memory beyond the output, as tracemalloc sees numpy's allocations.
+of the same size and to `torch.nn.functional.conv2d` (both timed in the same interleaved rounds:
+the median over rounds of the ratio within each round), and the peak extra memory beyond the
+output, as tracemalloc sees numpy's allocations.
 A benchmark, not a test: it asserts nothing; the tests check correctness only.
 """
 
@@ -55,7 +56,9 @@ def summary(records: list[dict], method: str = "auto") -> dict:
 
 
 def print_table(records: list[dict]) -> None:
-    header = f"{'layer':34} {'method':>10} {'ms':>9} {'GFLOP/s':>8} {'xGEMM':>6} {'xtorch':>7} {'peak MB':>8} {'/(in+out)':>9}"
+    columns = ("method", "ms", "GFLOP/s", "xGEMM", "xtorch", "peak MB", "/(in+out)")
+    widths = (10, 9, 8, 6, 7, 8, 9)
+    header = f"{'layer':34} " + " ".join(f"{name:>{width}}" for name, width in zip(columns, widths, strict=True))
     print(header)
     print("-" * len(header))
     last = None
@@ -73,7 +76,7 @@ def print_table(records: list[dict]) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=7, help="interleaved rounds per layer (median taken)")
+    parser.add_argument("--repeats", type=int, default=9, help="interleaved rounds per layer (medians taken)")
     parser.add_argument("--methods", default=",".join(FAST), help="comma-separated methods for the table")
     parser.add_argument("--layers", default="", help="comma-separated row numbers of the table (default: all)")
     parser.add_argument("--json", type=Path, default=Path("build/bench/conv2d.json"), help="where to write results")

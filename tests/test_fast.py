@@ -231,6 +231,11 @@ def test_interleaved_medians_calls_each_contender_once_per_round_in_turn():
     assert set(medians) == {"a", "b"} and min(medians.values()) >= 0
 
 
+def test_a_slowdown_common_to_both_timings_of_a_round_cancels_in_the_median_ratio():
+    method, torch = [1.0, 3.0, 2.0, 10.0], [2.0, 6.0, 4.0, 1.0]  # round 4: only the method was slowed
+    assert bench.median_ratio(torch, method) == 2.0
+
+
 def test_counts_of_a_resnet_layer_are_twice_its_multiply_adds_and_im2col_copies_the_input_nine_times():
     shape = bench.ISSUE_TABLE[0]  # 8 x 64 x 56 x 56 -> 64, 3x3, padding 1: outputs as large as inputs
     c = bench.counts(shape)

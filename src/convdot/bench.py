@@ -127,11 +127,11 @@ def layer_arrays(shape: LayerShape, dtype=np.float32, seed: int = 0) -> tuple[np
     return x, w
 
 
-def interleaved_medians(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict:
-    """Median seconds of each zero-argument callable, timed in interleaved rounds.
+def interleaved_times(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict:
+    """Seconds of each zero-argument callable in each of `repeats` interleaved rounds.
 
     Each round calls every contender once, in order; `warmup` rounds are run first and dropped.
-    Returns `{name: median_seconds}`.
+    Returns `{name: [seconds in round 1, round 2, ...]}`.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for round_ in range(warmup + repeats):
@@ -141,7 +141,21 @@ def interleaved_medians(contenders: dict[str, Callable[[], object]], repeats: in
             elapsed = time.perf_counter() - start
             if round_ >= warmup:
                 times[name].append(elapsed)
-    return {name: float(np.median(t)) for name, t in times.items()}
+    return times
+
+
+def interleaved_medians(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict:
+    """Median seconds of each zero-argument callable over interleaved rounds ({py:func}`interleaved_times`)."""
+    return {name: float(np.median(t)) for name, t in interleaved_times(contenders, repeats, warmup).items()}
+
+
+def median_ratio(numerator: list[float], denominator: list[float]) -> float:
+    """The median over rounds of `numerator[r] / denominator[r]`.
+
+    A ratio of two timings taken in the same round, a fraction of a second apart, cancels most of
+    a slowdown caused by other work on the machine; the median then drops the rounds it did not.
+    """
+    return float(np.median(np.asarray(numerator) / np.asarray(denominator)))
 
 
 def peak_extra_bytes(call: Callable[[], np.ndarray]) -> int:
@@ -245,8 +259,9 @@ def measure(
 ) -> list[dict]:
     """Time every method of `methods` on `shape`, with the same-size GEMM and PyTorch in the same rounds.
 
-    Returns one record per method: `ms`, `gflops`, `vs_gemm` (method's GFLOP/s over the GEMM's),
-    `vs_torch` (method's GFLOP/s over PyTorch's, or None), `peak_mb` (extra memory beyond the
+    Returns one record per method: `ms` and `gflops` (from the median time), `vs_gemm` and
+    `vs_torch` (the method's speed over the GEMM's and PyTorch's, or None without PyTorch: medians
+    of the ratios within each round, {py:func}`median_ratio`), `peak_mb` (extra memory beyond the
     output, or None) and `ratio_memory` (that peak over input plus output bytes).
     """
     x, w = layer_arrays(shape, dtype)
@@ -257,7 +272,8 @@ def measure(
         contenders["torch"] = reference
     for method in methods:
         contenders[method] = lambda method=method: conv2d(x, w, **shape.kwargs, method=method)
-    seconds = interleaved_medians(contenders, repeats)
+    rounds = interleaved_times(contenders, repeats)
+    seconds = {name: float(np.median(t)) for name, t in rounds.items()}
     records = []
     for method in methods:
         peak = peak_extra_bytes(contenders[method]) if memory else None
@@ -267,8 +283,8 @@ def measure(
                 "method": method,
                 "ms": 1e3 * seconds[method],
                 "gflops": c.flops / seconds[method] / 1e9,
-                "vs_gemm": seconds["gemm"] / seconds[method],
-                "vs_torch": seconds["torch"] / seconds[method] if "torch" in seconds else None,
+                "vs_gemm": median_ratio(rounds["gemm"], rounds[method]),
+                "vs_torch": median_ratio(rounds["torch"], rounds[method]) if "torch" in rounds else None,
                 "peak_mb": None if peak is None else peak / 2**20,
                 "ratio_memory": None if peak is None else peak / (c.input_bytes + c.output_bytes),
                 "gemm_gflops": c.flops / seconds["gemm"] / 1e9,

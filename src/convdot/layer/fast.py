@@ -21,21 +21,21 @@ offset from the output's position.
 
 - {py:func}`conv2d_shifted` multiplies those slices directly: $k_H k_W$ products with depth
   $C_g$, summed. No copy of the input at all.
-- {py:func}`conv2d_blocked` copies the $k_H k_W$ slices of a few images (or rows) at a time into
-  one reused, cache-sized block of the im2col matrix (contiguous row copies at stride 1) and
-  does one product with depth $C_g k_H k_W$ per block.
+- {py:func}`conv2d_blocked` builds the im2col matrix of a few images (or rows) at a time in one
+  reused, cache-sized block and does one product with depth $C_g k_H k_W$ per block, straight
+  into the output.
 - {py:func}`conv2d_fft_pruned` is the convolution theorem, for large kernels, with the kernel
   transforms pruned to the kernel's rows and the output channels processed in blocks.
 
-Both process the batch in blocks whose working set stays in cache, reusing their buffers with
-`out=`; the extra memory is one block, never the whole $k_H k_W$-fold im2col matrix.
+Both process the batch in blocks whose working set stays in cache, reusing their buffers and
+writing products in place with `out=`; the extra memory is one block, never the whole
+$k_H k_W$-fold im2col matrix.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.fft
-from numpy.lib.stride_tricks import sliding_window_view
 
 from .._windows import windows
 from ..forms.fft import fft_is_exact_for_integers, fft_shape
@@ -132,17 +132,16 @@ def conv2d_blocked(
 ) -> np.ndarray:
     r"""The layer as im2col built block by block, one matrix product per block.
 
-    $$Y_{\text{block}} = W_{row}\, X_{col, \text{block}}, \qquad
-    X_{col}[(c, u, v),\; q] = x_c[q + \text{offset}(u, v)] \quad (\text{stride } 1)$$
+    $$Y[n, :, i_0 : i_0 + r] = W_{row}\, X_{col}[n, :, i_0 W_{out} : (i_0 + r) W_{out}], \qquad
+    X_{col}[n, (c, u, v), (i, j)] = X_p[n, c, s_0 i + d_0 u, s_1 j + d_1 v]$$
 
-    where $q = i W_p + j$ runs over the flat output positions of the block (the module's
-    flat-shift identity, {py:func}`tap_offsets`): filling the block is $C k_H k_W$ contiguous
-    row copies per image. With a stride, the block is gathered from the window view instead
-    ($X_{col}[(c, u, v), (i, j)] = X_p[c, s_0 i + d_0 u, s_1 j + d_1 v]$), which wastes no
-    columns. The product has depth $C_g k_H k_W$ (one per group). The block and the product's
-    result are allocated once and reused; the block holds at most {py:func}`budget` entries (or
-    one output row's worth, if that is more), so the extra memory does not grow with the batch.
-    A 1×1 layer with stride 1 is one matrix product on the input as it is, with no copy.
+    for a block of images (or of output rows $i_0, \dots, i_0 + r - 1$ of one image), with
+    $W_{row}$ the weights as a $C_{out} \times C_g k_H k_W$ matrix (one per group). The block is
+    copied from the window view one kernel row at a time (at stride 1 each copy moves runs of
+    $W_{out}$ contiguous entries), allocated once and reused for the whole batch, and the product
+    is written straight into the output with `out=`. The block holds at most {py:func}`budget`
+    entries (or one output row's worth, if that is more), so the extra memory does not grow with
+    the batch. A 1×1 layer with stride 1 is one matrix product on the input as it is, with no copy.
 
     **Parameters**: `xp` $(N, C_{in}, H_p, W_p)$, `w` $(C_{out}, C_{in}/g, k_H, k_W)$ in one
     dtype; `stride`, `dilation` pairs; `groups` $g$; `block` the most entries per block.
@@ -154,38 +153,27 @@ def conv2d_blocked(
     """
     n, c_in, h_p, w_p = xp.shape
     c_out, c_g, k_h, k_w = w.shape
-    per, taps_n = c_out // groups, k_h * k_w
+    per, depth = c_out // groups, c_g * k_h * k_w
     h_out, w_out = output_hw((h_p, w_p), (k_h, k_w), stride, ((0, 0), (0, 0)), dilation)
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    if stride == (1, 1):
-        flat = np.ascontiguousarray(xp).reshape(n, c_in, h_p * w_p)
-        if k_h == k_w == 1:  # a 1x1 layer is already a matrix product: no copy at all
-            np.matmul(w.reshape(groups, per, c_g), flat.reshape(n, groups, c_g, -1), out=y.reshape(n, groups, per, -1))
-            return y
-        pitch, offsets = w_p, [offset for _, offset in tap_offsets((k_h, k_w), stride, dilation, w_p)]
-    else:
-        pitch, view = w_out, windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
-    steps = blocks(n, h_out, c_in * taps_n * pitch, budget(block, xp, y.size))
+    rows = w.reshape(groups, per, depth)
+    if k_h == k_w == 1 and stride == (1, 1):  # a 1x1 layer is already a matrix product: no copy at all
+        x = np.ascontiguousarray(xp).reshape(n, groups, c_g, h_p * w_p)
+        np.matmul(rows, x, out=y.reshape(n, groups, per, -1))
+        return y
+    view = windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
+    steps = blocks(n, h_out, c_in * k_h * k_w * w_out, budget(block, xp, y.size))
     images = max(b for _, b, _, _ in steps)
-    width = max(r for _, _, _, r in steps) * pitch
-    col = np.zeros((c_in, taps_n, images, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
-    res = np.empty((groups, per, images, width), dtype=xp.dtype)
-    rows = w.reshape(groups, per, c_g * taps_n)
+    width = max(r for _, _, _, r in steps) * w_out
+    col = np.empty((images, c_in, k_h * k_w, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
     for n0, b, i0, r in steps:
-        m = r * pitch
-        for u in range(k_h):  # one copy per kernel row: its k_W taps are k_W overlapping windows
-            taps = slice(u * k_w, (u + 1) * k_w)
-            if stride == (1, 1):
-                start, length = offsets[u * k_w] + i0 * pitch, (r - 1) * pitch + w_out
-                row = flat[n0 : n0 + b, :, start : start + dilation[1] * (k_w - 1) + length]
-                source = sliding_window_view(row, length, axis=-1)[:, :, :: dilation[1]]  # (b, C, kW, L)
-                col[:, taps, :b, :length] = source.transpose(1, 2, 0, 3)
-            else:
-                source = view[n0 : n0 + b, :, i0 : i0 + r, :, u]  # (b, C, r, W_out, kW)
-                col[:, taps, :b, :m].reshape(c_in, k_w, b, r, w_out)[...] = source.transpose(1, 4, 0, 2, 3)
-        out = res[:, :, :b, :m]
-        np.matmul(rows, col[:, :, :b, :m].reshape(groups, c_g * taps_n, b * m), out=out.reshape(groups, per, b * m))
-        y[n0 : n0 + b, :, i0 : i0 + r] = out.reshape(c_out, b, r, pitch)[..., :w_out].transpose(1, 0, 2, 3)
+        m = r * w_out
+        block_view = col[:b, :, :, :m]
+        for u in range(k_h):  # one copy per kernel row, each of its k_W taps a run of W_out entries
+            target = block_view[:, :, u * k_w : (u + 1) * k_w].reshape(b, c_in, k_w, r, w_out)
+            target[...] = view[n0 : n0 + b, :, i0 : i0 + r, :, u].transpose(0, 1, 4, 2, 3)
+        out = y[n0 : n0 + b, :, i0 : i0 + r].reshape(b, groups, per, m)  # a view: the product lands in y
+        np.matmul(rows, block_view.reshape(b, groups, depth, m), out=out)
     return y
 
 
