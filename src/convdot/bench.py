@@ -127,10 +127,14 @@ def layer_arrays(shape: LayerShape, dtype=np.float32, seed: int = 0) -> tuple[np
     return x, w
 
 
-def interleaved_times(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict:
+def interleaved_times(
+    contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, pause: float = 0.0
+) -> dict:
     """Seconds of each zero-argument callable in each of `repeats` interleaved rounds.
 
     Each round calls every contender once, in order; `warmup` rounds are run first and dropped.
+    `pause` seconds of sleep follow every call, untimed: the thread pools of BLAS and of PyTorch
+    keep spinning for a while after a call returns, which would slow whichever call comes next.
     Returns `{name: [seconds in round 1, round 2, ...]}`.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
@@ -141,6 +145,8 @@ def interleaved_times(contenders: dict[str, Callable[[], object]], repeats: int,
             elapsed = time.perf_counter() - start
             if round_ >= warmup:
                 times[name].append(elapsed)
+            if pause:
+                time.sleep(pause)
     return times
 
 
@@ -256,6 +262,7 @@ def measure(
     dtype=np.float32,
     memory: bool = True,
     torch: bool = True,
+    pause: float = 0.0,
 ) -> list[dict]:
     """Time every method of `methods` on `shape`, with the same-size GEMM and PyTorch in the same rounds.
 
@@ -272,7 +279,7 @@ def measure(
         contenders["torch"] = reference
     for method in methods:
         contenders[method] = lambda method=method: conv2d(x, w, **shape.kwargs, method=method)
-    rounds = interleaved_times(contenders, repeats)
+    rounds = interleaved_times(contenders, repeats, pause=pause)
     seconds = {name: float(np.median(t)) for name, t in rounds.items()}
     records = []
     for method in methods:
