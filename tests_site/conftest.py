@@ -1,9 +1,11 @@
 """The built site, served on 127.0.0.1 and read by Debian's Chromium through Playwright.
 
 Run with `nox -s browser` after `nox -s docs` (or `pytest tests_site --site DIR`). Every HTML
-page of the build is discovered from the build itself and visited once at desktop width; the
-observations (requests, console, math, images, links, axe-core findings, screenshots) are
-kept, and each test in test_browser.py checks one property of them on every page.
+page of the build is discovered from the build itself and loaded once, at desktop width, then
+resized to a phone's; the observations (requests, console, math, images, links, axe-core
+findings at both widths, screenshots) are kept, and each test in test_browser.py checks one
+property of them on every page. Internal links include the theorem references of
+sphinx-proof (`{prf:ref}`), which are links to the theorem's id on its page.
 """
 
 from __future__ import annotations
