@@ -72,7 +72,7 @@ def _winograd_3x3(x: np.ndarray, u: np.ndarray, y: np.ndarray, groups: int, accu
     th, tw = -(-h_out // 2), -(-w_out // 2)
     u = u.reshape(16, groups, c_out // groups, -1)
     # per tile row: the transformed input and products (16 entries per tile each), the row sums (8 per tile)
-    steps = list(blocks(n, th, (16 * (c_in + c_out) + 8 * c_in) * tw, budget(block, x, y.size)))
+    steps = blocks(n, th, (16 * (c_in + c_out) + 8 * c_in) * tw, budget(block, x, y.size))
     images = max(b for _, b, _, _ in steps)
     tile_rows = max(r for _, _, _, r in steps)
     v_buf = np.empty((4, 4, c_in, images * tile_rows * tw), dtype=x.dtype)
