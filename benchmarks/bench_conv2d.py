@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--layers", default="", help="comma-separated row numbers of the table (default: all)")
     parser.add_argument("--json", type=Path, default=Path("build/bench/conv2d.json"), help="where to write results")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc peak-memory measurement")
-    parser.add_argument("--pause", type=float, default=0.05, help="seconds of idle time after each timed call")
+    parser.add_argument("--burst", type=int, default=3, help="back-to-back timed calls per contender and round")
     args = parser.parse_args(argv)
 
     methods = tuple(m for m in args.methods.split(",") if m)
@@ -94,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
     records = []
     for shape in [TINY] + [bench.ISSUE_TABLE[i] for i in rows]:
         names = (*methods, *SLOW) if shape == TINY else methods
-        records += bench.measure(shape, names, repeats=args.repeats, memory=not args.no_memory, pause=args.pause)
+        records += bench.measure(shape, names, repeats=args.repeats, memory=not args.no_memory, burst=args.burst)
     print()
     print_table(records)
     print()
@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine,
         "repeats": args.repeats,
-        "pause": args.pause,
+        "burst": args.burst,
         "records": records,
         "skipped": SLOW,
         "summary": results,

@@ -127,26 +127,26 @@ def layer_arrays(shape: LayerShape, dtype=np.float32, seed: int = 0) -> tuple[np
     return x, w
 
 
-def interleaved_times(
-    contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, pause: float = 0.0
-) -> dict:
+def interleaved_times(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, burst: int = 3) -> dict:
     """Seconds of each zero-argument callable in each of `repeats` interleaved rounds.
 
-    Each round calls every contender once, in order; `warmup` rounds are run first and dropped.
-    `pause` seconds of sleep follow every call, untimed: the thread pools of BLAS and of PyTorch
-    keep spinning for a while after a call returns, which would slow whichever call comes next.
-    Returns `{name: [seconds in round 1, round 2, ...]}`.
+    Each round gives every contender, in order, one untimed call and then `burst` timed calls
+    back to back, and records the median of those: each contender is timed in its steady state
+    (its thread pool awake, its data in cache), as when a network calls its layers one after
+    another, and no contender inherits another's spinning threads or evicted caches. `warmup`
+    rounds are run first and dropped. Returns `{name: [seconds in round 1, round 2, ...]}`.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for round_ in range(warmup + repeats):
         for name, call in contenders.items():
-            start = time.perf_counter()
             call()
-            elapsed = time.perf_counter() - start
+            elapsed = []
+            for _ in range(burst):
+                start = time.perf_counter()
+                call()
+                elapsed.append(time.perf_counter() - start)
             if round_ >= warmup:
-                times[name].append(elapsed)
-            if pause:
-                time.sleep(pause)
+                times[name].append(float(np.median(elapsed)))
     return times
 
 
@@ -262,7 +262,7 @@ def measure(
     dtype=np.float32,
     memory: bool = True,
     torch: bool = True,
-    pause: float = 0.0,
+    burst: int = 3,
 ) -> list[dict]:
     """Time every method of `methods` on `shape`, with the same-size GEMM and PyTorch in the same rounds.
 
@@ -279,7 +279,7 @@ def measure(
         contenders["torch"] = reference
     for method in methods:
         contenders[method] = lambda method=method: conv2d(x, w, **shape.kwargs, method=method)
-    rounds = interleaved_times(contenders, repeats, pause=pause)
+    rounds = interleaved_times(contenders, repeats, burst=burst)
     seconds = {name: float(np.median(t)) for name, t in rounds.items()}
     records = []
     for method in methods:
