@@ -127,7 +127,9 @@ def layer_arrays(shape: LayerShape, dtype=np.float32, seed: int = 0) -> tuple[np
     return x, w
 
 
-def interleaved_times(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, burst: int = 3) -> dict:
+def interleaved_times(
+    contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, burst: int = 3
+) -> dict:
     """Seconds of each zero-argument callable in each of `repeats` interleaved rounds.
 
     Each round gives every contender, in order, one untimed call and then `burst` timed calls
