@@ -224,11 +224,13 @@ def test_peak_extra_bytes_counts_temporaries_but_not_the_result():
     assert bench.peak_extra_bytes(lambda: np.ones(2**20)) < 2**16
 
 
-def test_interleaved_medians_calls_each_contender_once_per_round_in_turn():
+def test_interleaved_rounds_give_each_contender_a_warm_call_and_a_burst_in_turn():
     calls = []
-    medians = bench.interleaved_medians({"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}, 3, warmup=1)
-    assert calls == ["a", "b"] * 4
-    assert set(medians) == {"a", "b"} and min(medians.values()) >= 0
+    contenders = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    times = bench.interleaved_times(contenders, 3, warmup=1, burst=2)
+    assert calls == (["a"] * 3 + ["b"] * 3) * 4  # per round: one untimed call, then the timed burst
+    assert {name: len(t) for name, t in times.items()} == {"a": 3, "b": 3}  # warm-up round dropped
+    assert min(min(t) for t in times.values()) >= 0
 
 
 def test_a_slowdown_common_to_both_timings_of_a_round_cancels_in_the_median_ratio():

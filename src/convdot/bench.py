@@ -152,11 +152,6 @@ def interleaved_times(
     return times
 
 
-def interleaved_medians(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1) -> dict:
-    """Median seconds of each zero-argument callable over interleaved rounds ({py:func}`interleaved_times`)."""
-    return {name: float(np.median(t)) for name, t in interleaved_times(contenders, repeats, warmup).items()}
-
-
 def median_ratio(numerator: list[float], denominator: list[float]) -> float:
     """The median over rounds of `numerator[r] / denominator[r]`.
 
