@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import scipy.fft
@@ -36,6 +37,31 @@ def fft_is_exact_for_integers(a: np.ndarray, b: np.ndarray) -> bool:
     return 8 * _EPS64 * (math.log2(n) + 1) * norms < 0.5
 
 
+def exact_work_dtype(
+    a: np.ndarray,
+    b: np.ndarray,
+    method: str,
+    *,
+    exact: Callable[[np.ndarray, np.ndarray], bool] = fft_is_exact_for_integers,
+    why: str = "float64 round-off could exceed 1/2",
+    instead: str = "im2col",
+) -> np.dtype:
+    """The dtype a method that computes in floating point and rounds integers works in.
+
+    Float inputs: their own dtype. Integer inputs: float64, whose result the method rounds,
+    provided `exact(a, b)` guarantees that rounding recovers the exact integers; otherwise a
+    `ValueError` names `method`, the reason `why` and the method to use `instead`.
+    """
+    if a.dtype.kind == "f":
+        return a.dtype
+    if not exact(a, b):
+        raise ValueError(
+            f"method {method!r} cannot guarantee an exact integer result for inputs this large "
+            f"({why}); use method={instead!r} or 'auto'"
+        )
+    return np.dtype(np.float64)
+
+
 def correlate_fft(a: object, b: object, mode: str = "valid") -> np.ndarray:
     r"""2-D cross-correlation by the convolution theorem.
 
@@ -60,12 +86,7 @@ def correlate_fft(a: object, b: object, mode: str = "valid") -> np.ndarray:
     """
     a, b = prepare(a, b, mode)
     integer = a.dtype.kind != "f"
-    if integer and not fft_is_exact_for_integers(a, b):
-        raise ValueError(
-            "method 'fft' cannot guarantee an exact integer result for inputs this large "
-            "(float64 round-off could exceed 1/2); use method='im2col' or 'auto'"
-        )
-    work = np.float64 if integer else a.dtype
+    work = exact_work_dtype(a, b, "fft")
     shape = fft_shape(a.shape)
     spectrum = scipy.fft.rfft2(a.astype(work, copy=False), shape) * np.conj(
         scipy.fft.rfft2(b.astype(work, copy=False), shape)

@@ -38,7 +38,7 @@ import numpy as np
 import scipy.fft
 
 from .._windows import windows
-from ..forms.fft import fft_is_exact_for_integers, fft_shape
+from ..forms.fft import exact_work_dtype, fft_shape
 from ._prepare import insert_zeros, output_hw
 
 Pair = tuple[int, int]
@@ -248,12 +248,7 @@ def conv2d_fft_pruned(
     **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
     """
     integer = xp.dtype.kind != "f"
-    if integer and not fft_is_exact_for_integers(xp, w):
-        raise ValueError(
-            "method 'fft_pruned' cannot guarantee an exact integer result for inputs this large "
-            "(float64 round-off could exceed 1/2); use method='blocked' or 'auto'"
-        )
-    work = np.float64 if integer else xp.dtype
+    work = exact_work_dtype(xp, w, "fft_pruned", instead="blocked")
     n = xp.shape[0]
     c_out, c_g = w.shape[:2]
     per = c_out // groups

@@ -25,7 +25,7 @@ import scipy.sparse
 
 from .._validate import as_pair, as_real_array
 from .._windows import windows
-from ..forms.fft import fft_is_exact_for_integers, fft_shape
+from ..forms.fft import exact_work_dtype, fft_is_exact_for_integers, fft_shape
 from ._prepare import as_groups, insert_zeros, output_hw
 from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
 from .winograd import conv2d_winograd
@@ -225,12 +225,7 @@ def conv2d_fft(
     rounded, and refused with a `ValueError` when that rounding is not guaranteed exact.
     """
     integer = xp.dtype.kind != "f"
-    if integer and not fft_is_exact_for_integers(xp, w):
-        raise ValueError(
-            "method 'fft' cannot guarantee an exact integer result for inputs this large "
-            "(float64 round-off could exceed 1/2); use method='im2col' or 'auto'"
-        )
-    work = np.float64 if integer else xp.dtype
+    work = exact_work_dtype(xp, w, "fft")
     n = xp.shape[0]
     c_out, c_g = w.shape[:2]
     h_out, w_out = _out_hw(xp, w, stride, dilation)

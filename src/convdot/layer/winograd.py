@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..forms.fft import exact_work_dtype
 from ._prepare import output_hw
 from .fast import BLOCK, blocks, budget
 
@@ -163,12 +164,14 @@ def conv2d_winograd(
     **Raises**: `ValueError` for integer inputs too large for an exact result.
     """
     integer = xp.dtype.kind != "f"
-    if integer and not winograd_is_exact_for_integers(xp, w):
-        raise ValueError(
-            "method 'winograd' cannot guarantee an exact integer result for inputs this large "
-            "(36 * max|x| * sum|w| must stay below 2**50); use method='blocked' or 'auto'"
-        )
-    work = np.float64 if integer else xp.dtype
+    work = exact_work_dtype(
+        xp,
+        w,
+        "winograd",
+        exact=winograd_is_exact_for_integers,
+        why="36 * max|x| * sum|w| must stay below 2**50",
+        instead="blocked",
+    )
     x, filters = xp.astype(work, copy=False), w.astype(work, copy=False)
     h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
     th, tw = -(-h_out // 2), -(-w_out // 2)
