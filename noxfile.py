@@ -48,13 +48,15 @@ def tests(session: nox.Session) -> None:
 
 
 TORCH = "torch==2.13.0+cpu"  # the CPU build (found through PIP_FIND_LINKS); never the CUDA one from PyPI
+LOCAL_WHEELS = Path("/opt/wheels")  # where this kind of machine keeps PyTorch's CPU wheel
+TORCH_SOURCES = ["--find-links", str(LOCAL_WHEELS)] if LOCAL_WHEELS.is_dir() else []
 
 
 @nox.session
 def oracle(session: nox.Session) -> None:
     """Check conv2d, conv_transpose2d and conv2d_backward against PyTorch, in an environment of its own."""
     session.install("-e", ".[test]")
-    session.install(TORCH)
+    session.install(TORCH, *TORCH_SOURCES)
     session.run("python", "-c", "import torch; print('oracle: torch', torch.__version__)")  # fail, never skip
     session.run("pytest", "tests/test_torch_oracle.py", *session.posargs)
 
@@ -63,7 +65,7 @@ def oracle(session: nox.Session) -> None:
 def bench(session: nox.Session) -> None:
     """Time conv2d's methods against numpy GEMM and PyTorch (CPU); prints the table, writes build/bench/conv2d.json."""
     session.install("-e", ".[bench]")
-    session.install(TORCH)
+    session.install(TORCH, *TORCH_SOURCES)
     # When set, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE select a slower kernel for current numpy:
     # unset both for this run only (the tests and CI keep the environment they are given).
     env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None}
