@@ -32,6 +32,7 @@ def explain(a: object, b: object, m: int, n: int, mode: str = "valid") -> str:
     ```python
     >>> explain([[1, 2], [3, 4]], [[1, 0], [0, 1]], 0, 0)
     '(1×1)+(2×0)+(3×0)+(4×1) = 5'
+
     ```
     """
     a, b = prepare(a, b, mode)

@@ -104,6 +104,7 @@ def correlate2d(a: object, b: object, mode: str = "valid", method: str = "auto")
     ```python
     >>> correlate2d([[1, 2, 0], [0, 1, 3]], [[1, 0], [0, 1]])
     array([[2, 5]])
+
     ```
 
     since $1 \cdot 1 + 1 \cdot 1 = 2$ and $2 \cdot 1 + 3 \cdot 1 = 5$.
@@ -132,6 +133,7 @@ def convolve2d(a: object, b: object, mode: str = "valid", method: str = "auto") 
     ```python
     >>> convolve2d([[1, 2, 0], [0, 1, 3]], [[1, 0], [0, 1]])
     array([[2, 5]])
+
     ```
 
     (a kernel unchanged by the rotation gives the same result as `correlate2d`).

@@ -83,6 +83,7 @@ def conv2d_cost(
     ```python
     >>> conv2d_cost((1, 32, 56, 56), (64, 32, 3, 3), padding=1)
     Conv2dCost(output_shape=(1, 64, 56, 56), params=18496, macs=57802752)
+
     ```
     """
     shape = _as_shape(input_shape, "input_shape", (3, 4))

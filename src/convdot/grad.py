@@ -103,6 +103,7 @@ def conv2d_backward(
     >>> gx, gw, gb = conv2d_backward([[[5, 7]]], [[[[2, 3]]]], [[[1]]])
     >>> gx.tolist(), gw.tolist(), gb.tolist()
     ([[[2, 3]]], [[[[5, 7]]]], [1])
+
     ```
     """
     layer = check_conv2d(x, w, None, stride, padding, dilation, groups, padding_mode)

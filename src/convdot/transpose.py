@@ -118,6 +118,7 @@ def conv_transpose2d(
     ```python
     >>> conv_transpose2d([[[1, 10]]], [[[[1, 2]]]], stride=2)
     array([[[ 1,  2, 10, 20]]])
+
     ```
     """
     x, unbatched = as_batch(x, "x")

@@ -72,6 +72,7 @@ def conv2d(
     ```python
     >>> conv2d([[[1, 2]], [[3, 4]]], [[[[10]], [[1]]]])
     array([[[13, 24]]])
+
     ```
 
     since $1 \cdot 10 + 3 \cdot 1 = 13$ and $2 \cdot 10 + 4 \cdot 1 = 24$.
