@@ -82,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=Path("build/bench/conv2d.json"), help="where to write results")
     parser.add_argument("--no-memory", action="store_true", help="skip the tracemalloc peak-memory measurement")
     parser.add_argument("--burst", type=int, default=3, help="back-to-back timed calls per contender and round")
+    parser.add_argument(
+        "--settle", type=float, default=0.2, help="idle seconds before each contender's calls (threads stop spinning)"
+    )
     args = parser.parse_args(argv)
 
     methods = tuple(m for m in args.methods.split(",") if m)
@@ -94,7 +97,9 @@ def main(argv: list[str] | None = None) -> int:
     records = []
     for shape in [TINY] + [bench.ISSUE_TABLE[i] for i in rows]:
         names = (*methods, *SLOW) if shape == TINY else methods
-        records += bench.measure(shape, names, repeats=args.repeats, memory=not args.no_memory, burst=args.burst)
+        records += bench.measure(
+            shape, names, repeats=args.repeats, memory=not args.no_memory, burst=args.burst, settle=args.settle
+        )
     print()
     print_table(records)
     print()
@@ -118,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "repeats": args.repeats,
         "burst": args.burst,
+        "settle": args.settle,
         "records": records,
         "skipped": SLOW,
         "summary": results,

@@ -128,19 +128,23 @@ def layer_arrays(shape: LayerShape, dtype=np.float32, seed: int = 0) -> tuple[np
 
 
 def interleaved_times(
-    contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, burst: int = 3
+    contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 1, burst: int = 3, settle: float = 0.0
 ) -> dict:
     """Seconds of each zero-argument callable in each of `repeats` interleaved rounds.
 
-    Each round gives every contender, in order, one untimed call and then `burst` timed calls
-    back to back, and records the median of those: each contender is timed in its steady state
-    (its thread pool awake, its data in cache), as when a network calls its layers one after
-    another, and no contender inherits another's spinning threads or evicted caches. `warmup`
-    rounds are run first and dropped. Returns `{name: [seconds in round 1, round 2, ...]}`.
+    Each round gives every contender, in order, `settle` seconds of idle time, one untimed call
+    and then `burst` timed calls back to back, and records the median of those: each contender
+    is timed in its steady state (its thread pool awake, its data in cache), as when a network
+    calls its layers one after another. The idle time lets the previous contender's thread pool
+    stop spinning: OpenBLAS's threads keep a core busy for a while after a product, which halves
+    the speed of a PyTorch call that follows at once. `warmup` rounds are run first and dropped.
+    Returns `{name: [seconds in round 1, round 2, ...]}`.
     """
     times: dict[str, list[float]] = {name: [] for name in contenders}
     for round_ in range(warmup + repeats):
         for name, call in contenders.items():
+            if settle:
+                time.sleep(settle)
             call()
             elapsed = []
             for _ in range(burst):
@@ -260,6 +264,7 @@ def measure(
     memory: bool = True,
     torch: bool = True,
     burst: int = 3,
+    settle: float = 0.0,
 ) -> list[dict]:
     """Time every method of `methods` on `shape`, with the same-size GEMM and PyTorch in the same rounds.
 
@@ -276,7 +281,7 @@ def measure(
         contenders["torch"] = reference
     for method in methods:
         contenders[method] = lambda method=method: conv2d(x, w, **shape.kwargs, method=method)
-    rounds = interleaved_times(contenders, repeats, burst=burst)
+    rounds = interleaved_times(contenders, repeats, burst=burst, settle=settle)
     seconds = {name: float(np.median(t)) for name, t in rounds.items()}
     records = []
     for method in methods:

@@ -136,7 +136,10 @@ def conv2d_blocked(
     X_{col}[n, (c, u, v), (i, j)] = X_p[n, c, s_0 i + d_0 u, s_1 j + d_1 v]$$
 
     for a block of images (or of output rows $i_0, \dots, i_0 + r - 1$ of one image), with
-    $W_{row}$ the weights as a $C_{out} \times C_g k_H k_W$ matrix (one per group). The block is
+    $W_{row}$ the weights as a $C_{out} \times C_g k_H k_W$ matrix (one per group). When a block
+    holds whole images, their columns sit side by side and one product serves them all: on
+    small feature maps ($14 \times 14$ outputs) a product per image is too narrow to run near
+    BLAS's peak; the result is then copied into the output's image-major layout. The block is
     copied from the window view one kernel row at a time (at stride 1 each copy moves runs of
     $W_{out}$ contiguous entries), allocated once and reused for the whole batch, and the product
     is written straight into the output with `out=`. The block holds at most {py:func}`budget`
@@ -164,6 +167,16 @@ def conv2d_blocked(
     view = windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
     steps = blocks(n, h_out, c_in * k_h * k_w * w_out, budget(block, xp, y.size))
     images = max(b for _, b, _, _ in steps)
+    if all(r == h_out for _, _, _, r in steps):  # whole images: one product for all images of a step
+        hw = h_out * w_out
+        col = np.empty((c_in, k_h * k_w, images, h_out, w_out), dtype=xp.dtype)  # rows (c, u, v)
+        product = np.empty((groups, per, images * hw), dtype=xp.dtype)
+        for n0, b, _, _ in steps:
+            for u in range(k_h):
+                col[:, u * k_w : (u + 1) * k_w, :b] = view[n0 : n0 + b, :, :, :, u].transpose(1, 4, 0, 2, 3)
+            np.matmul(rows, col[:, :, :b].reshape(groups, depth, b * hw), out=product[:, :, : b * hw])
+            y[n0 : n0 + b] = product[:, :, : b * hw].reshape(c_out, b, h_out, w_out).transpose(1, 0, 2, 3)
+        return y
     width = max(r for _, _, _, r in steps) * w_out
     col = np.empty((images, c_in, k_h * k_w, width), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
     for n0, b, i0, r in steps:
