@@ -13,11 +13,20 @@ import scipy.signal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
-from layer_cases import layer_cases, padded_input, reference_conv2d
+from layer_cases import Case, layer_cases, padded_input, reference_conv2d
 
 import convdot
 from convdot import bench
-from convdot.layer.fast import BLOCK, blocks, conv2d_blocked, conv2d_fft_pruned, flat_phases, tap_offsets
+from convdot.layer.fast import (
+    BLOCK,
+    PHASED_BLOWUP,
+    _blocked_phased,
+    blocks,
+    conv2d_blocked,
+    conv2d_fft_pruned,
+    flat_phases,
+    tap_offsets,
+)
 from convdot.layer.winograd import A_T, B_T, G, _pieces, conv2d_winograd
 
 FAST = {"blocked": conv2d_blocked, "shifted": convdot.LAYER_FORMS["shifted"], "winograd": conv2d_winograd}
@@ -83,6 +92,44 @@ def test_fast_forms_match_the_scipy_reference_whatever_the_block_size(method, bl
     expected = reference_conv2d(case)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12 * max(1.0, float(np.abs(expected).max())))
+
+
+@st.composite
+def strided_large_kernel_cases(draw):
+    """Valid layers with kernels up to 6x6, strides up to 3 and up to 4 images: the regimes where
+    blocked builds im2col from the phases and shifted interleaves a block of images."""
+    groups, c_g, per = draw(st.integers(1, 2)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    kernel = (draw(st.integers(1, 6)), draw(st.integers(1, 6)))
+    stride, dilation = (
+        draw(st.tuples(st.integers(1, 3), st.integers(1, 3))),
+        draw(st.tuples(st.integers(1, 2), st.integers(1, 2))),
+    )
+    sides = [d * (k - 1) + 1 + draw(st.integers(0, 9)) for k, d in zip(kernel, dilation, strict=True)]
+    elements = st.floats(-10, 10)
+    x = draw(hnp.arrays(np.float64, (draw(st.integers(1, 4)), groups * c_g, *sides), elements=elements))
+    w = draw(hnp.arrays(np.float64, (groups * per, c_g, *kernel), elements=elements))
+    return Case(x, w, None, stride, 0, dilation, groups, "zeros")
+
+
+@pytest.mark.parametrize("method", ["blocked", "shifted", "fft_pruned"])
+@settings(max_examples=40)
+@given(case=strided_large_kernel_cases())
+def test_fast_forms_match_the_scipy_reference_on_large_kernels_strides_and_batches(method, case):
+    got = FAST[method](padded_input(case), case.w, case.stride, case.dilation, case.groups)
+    expected = reference_conv2d(case)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-11, atol=1e-11 * max(1.0, float(np.abs(expected).max())))
+
+
+def test_blocked_builds_im2col_from_the_phases_only_where_it_is_several_times_the_input():
+    rng = np.random.default_rng(0)
+    xp, w = rng.standard_normal((2, 3, 21, 21)), rng.standard_normal((4, 3, 7, 7))
+    assert 7 * 7 >= PHASED_BLOWUP * 2 * 2 > 3 * 3
+    y = conv2d_blocked(xp, w, (2, 2), (1, 1), 1)
+    assert np.array_equal(y, _blocked_phased(xp, w, (2, 2), (1, 1), 1, np.empty_like(y), BLOCK))
+    expected = convdot.LAYER_FORMS["im2col"](xp, w, (2, 2), (1, 1), 1)
+    np.testing.assert_allclose(y, expected, rtol=1e-12, atol=1e-12)
+    assert _blocked_phased(xp, w, (2, 2), (1, 1), 1, np.empty_like(y), 10) is None  # one image does not fit
 
 
 def test_f23_computes_two_outputs_of_a_three_tap_correlation_from_four_products():
@@ -182,19 +229,30 @@ def prepared(shape: bench.LayerShape) -> tuple[np.ndarray, np.ndarray]:
 
 
 def test_auto_takes_the_fast_path_the_rule_states_for_each_layer_of_the_speed_table():
-    expected = ["blocked"] * 7 + ["fft_pruned"]
+    expected = ["shifted"] * 3 + ["blocked"] * 4 + ["fft_pruned"]
     for shape, method in zip(bench.ISSUE_TABLE, expected, strict=True):
         xp, w = prepared(shape)
         assert convdot.choose_layer_method(xp, w, (shape.stride,) * 2, (1, 1), shape.groups) == method, shape
 
 
-def test_auto_takes_the_direct_path_for_a_small_layer_and_for_a_nan_that_the_fft_would_spread():
+def test_auto_takes_blocked_for_shallow_groups_and_the_fft_for_a_large_kernel_unless_a_nan_would_spread():
     xp, w = prepared(bench.LayerShape(1, 4, 16, 8, 3))
-    assert convdot.choose_layer_method(xp, w, (1, 1), (1, 1), 1) == "blocked"
-    xp, w = prepared(bench.ISSUE_TABLE[-1])
+    assert convdot.choose_layer_method(xp, w, (1, 1), (1, 1), 1) == "blocked"  # C_g = 4: too shallow for shifted
+    xp, w = prepared(bench.LayerShape(1, 16, 128, 16, 21, 1, 10))
     assert convdot.choose_layer_method(xp, w, (1, 1), (1, 1), 1) == "fft_pruned"
     xp[0, 0, 0, 0] = np.nan
+    assert convdot.choose_layer_method(xp, w, (1, 1), (1, 1), 1) == "shifted"
+
+
+def test_auto_keeps_integers_off_shifted_when_float64_could_not_sum_them_exactly():
+    xp = np.full((1, 8, 6, 6), 2**40, dtype=np.int64)
+    w = np.full((2, 8, 3, 3), 2**10, dtype=np.int64)  # a sum reaches 72 * 2**50 > 2**53
     assert convdot.choose_layer_method(xp, w, (1, 1), (1, 1), 1) == "blocked"
+    with pytest.raises(ValueError, match=r"method 'shifted' cannot guarantee an exact integer result"):
+        convdot.conv2d(xp, w, method="shifted")
+    assert convdot.choose_layer_method(xp // 2**20, w, (1, 1), (1, 1), 1) == "shifted"
+    expected = convdot.conv2d(xp // 2**20, w, method="blocked")
+    assert np.array_equal(convdot.conv2d(xp // 2**20, w, method="shifted"), expected)
 
 
 @pytest.mark.parametrize("method", ["blocked", "shifted", "fft_pruned", "auto"])

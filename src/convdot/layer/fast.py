@@ -20,15 +20,18 @@ that is row $i + \lfloor d_0 u / s_0 \rfloor$ of phase $d_0 u \bmod s_0$, again 
 offset from the output's position.
 
 - {py:func}`conv2d_shifted` multiplies those slices directly: $k_H k_W$ products with depth
-  $C_g$, summed. No copy of the input at all.
+  $C_g$, which BLAS adds into one running sum ({py:func}`convdot.layer._blas.gemm`). At stride 1
+  no copy of the input at all.
 - {py:func}`conv2d_blocked` builds the im2col matrix of a few images (or rows) at a time in one
   reused, cache-sized block and does one product with depth $C_g k_H k_W$ per block, straight
-  into the output.
+  into the output; for a large kernel at a stride above 1 it copies the block's rows from the
+  phases, as whole contiguous runs.
 - {py:func}`conv2d_fft_pruned` is the convolution theorem, for large kernels, with the kernel
-  transforms pruned to the kernel's rows and the output channels processed in blocks.
+  spectra as matrix products with a few columns of the DFT matrices and the output channels
+  processed in blocks.
 
-Both process the batch in blocks whose working set stays in cache, reusing their buffers and
-writing products in place with `out=`; the extra memory is one block, never the whole
+All three process the batch in blocks whose working set stays in cache, reusing their buffers
+and writing products in place; the extra memory is one block, never the whole
 $k_H k_W$-fold im2col matrix.
 """
 
@@ -39,6 +42,7 @@ import scipy.fft
 
 from .._windows import windows
 from ..forms.fft import exact_work_dtype, fft_shape
+from ._blas import gemm
 from ._prepare import insert_zeros, output_hw
 
 Pair = tuple[int, int]
@@ -164,6 +168,10 @@ def conv2d_blocked(
         x = np.ascontiguousarray(xp).reshape(n, groups, c_g, h_p * w_p)
         np.matmul(rows, x, out=y.reshape(n, groups, per, -1))
         return y
+    if stride != (1, 1) and k_h * k_w >= PHASED_BLOWUP * stride[0] * stride[1]:
+        phased = _blocked_phased(xp, w, stride, dilation, groups, y, budget(block, xp, y.size))
+        if phased is not None:
+            return phased
     view = windows(xp, (k_h, k_w), stride, dilation)  # (N, C, H_out, W_out, kH, kW)
     steps = blocks(n, h_out, c_in * k_h * k_w * w_out, budget(block, xp, y.size))
     images = max(b for _, b, _, _ in steps)
@@ -190,26 +198,151 @@ def conv2d_blocked(
     return y
 
 
+PHASED_BLOWUP = 4
+"""{py:func}`conv2d_blocked` builds im2col from the phases when a stride above 1 leaves it at least
+this many times the input ($k_H k_W / (s_0 s_1)$): the phases cost one more copy of the input,
+which pays when the gathers it replaces are that much larger (a 7×7 kernel at stride 2, not a 3×3)."""
+
+
+def _blocked_phased(
+    xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, y: np.ndarray, entries: int
+) -> np.ndarray | None:
+    r"""{py:func}`conv2d_blocked` for a stride above 1: im2col from the phases, by runs of contiguous entries.
+
+    At stride $s$ a window view steps $s$ entries between neighbouring outputs, so copying it
+    gathers single entries. Split into phases first (one copy of a block of images), every tap
+    $(u, v)$ of every output row reads a contiguous run of its phase ({py:func}`tap_offsets`), and
+    the rows $(c, u, v)$ of the block's im2col matrix are copies of whole runs of length
+    $L = (H_{out} - 1) W_{ph} + W_{out}$, with columns $i W_{ph} + j$: the $W_{ph} - W_{out}$
+    columns past each output row are computed and dropped. Returns `y` filled, or None when not
+    even one image's block fits in `entries`.
+    """
+    n, c_in, h_p, w_p = xp.shape
+    c_out, c_g, k_h, k_w = w.shape
+    (s0, s1), per, depth = stride, c_out // groups, c_g * k_h * k_w
+    h_out, w_out = y.shape[2:]
+    h_ph, w_ph = -(-h_p // s0), -(-w_p // s1)
+    taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
+    length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
+    per_image = s0 * s1 * c_in * h_ph * w_ph + c_in * k_h * k_w * span + c_out * span
+    if per_image > entries:
+        return None
+    images = min(n, entries // per_image)
+    images = -(-n // -(-n // images))  # equal blocks
+    phases = np.zeros((s0 * s1, images, c_in, h_ph, w_ph), dtype=xp.dtype)
+    col = np.zeros((c_in, k_h * k_w, images, span), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
+    product = np.empty((groups, per, images * span), dtype=xp.dtype)
+    rows = w.reshape(groups, per, depth)
+    for n0 in range(0, n, images):
+        b = min(images, n - n0)
+        for p, q in np.ndindex(s0, s1):
+            part = xp[n0 : n0 + b, :, p::s0, q::s1]
+            phases[p * s1 + q, :b, :, : part.shape[2], : part.shape[3]] = part
+        flat = phases[:, :b].reshape(s0 * s1, b, c_in, h_ph * w_ph)
+        for t, (phase, offset) in enumerate(taps):
+            col[:, t, :b, :length] = flat[phase, :, :, offset : offset + length].transpose(1, 0, 2)
+        np.matmul(rows, col[:, :, :b].reshape(groups, depth, b * span), out=product[:, :, : b * span])
+        grid = product[:, :, : b * span].reshape(c_out, b, h_out, w_ph)[..., :w_out]
+        y[n0 : n0 + b] = grid.transpose(1, 0, 2, 3)
+    return y
+
+
+COLUMNS = 2048
+"""The fewest output positions one product of {py:func}`conv2d_shifted` covers, when images are small.
+
+A product over fewer columns (a $14 \times 14$ feature map has 222 flat positions) runs far below
+BLAS's peak, so the images of a block are interleaved to give each product at least this many."""
+
+
+def direct_is_exact_for_integers(xp: np.ndarray, w: np.ndarray) -> bool:
+    r"""Whether a float64 sum of products of these integer arrays, in any order, is exact.
+
+    Every partial sum of output $(n, o, i, j)$ is an integer of magnitude at most
+    $\max|X_p| \cdot \max_o \sum_{c,u,v} |W[o, c, u, v]|$; float64 holds every integer up to
+    $2^{53}$ exactly, so that bound below $2^{53}$ makes every product and every addition exact.
+    """
+    largest = max(int(np.abs(xp).max()), 0)
+    weight = int(np.abs(w.reshape(w.shape[0], -1)).sum(axis=1, dtype=np.int64).max()) if w.size else 0
+    return largest * weight < 2**53
+
+
 def conv2d_shifted(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
-    r"""The layer as a sum of $k_H k_W$ shifted matrix products, without building im2col at all.
+    r"""The layer as a sum of $k_H k_W$ shifted matrix products, accumulated by BLAS, without im2col.
 
     $$Y_{\text{flat}}[n] = \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1} W[:, :, u, v]\;
     x^{(\text{phase}(u, v))}_n[:,\; \text{offset}(u, v) : \text{offset}(u, v) + L]$$
 
-    Each term is a $(C_{out}, C_g) \times (C_g, L)$ product whose right factor is a view of the
-    (phased) input, so nothing the size of im2col is ever made; the price is $k_H k_W$ products
-    of depth $C_g$ instead of one of depth $C_g k_H k_W$, plus adding them up. The running
-    sum covers a few images at a time, so it stays in cache. With $C_g = 1$ (depthwise) each
-    term is an element-wise product broadcast over channels.
+    Each term is a $(C_{out}, C_g) \times (C_g, L)$ product whose right factor is a slice of the
+    (phased) input, handed to BLAS as it lies in memory (rows one input channel apart), and BLAS
+    adds it into the running sum ({py:func}`convdot.layer._blas.gemm` with `accumulate`): no im2col
+    matrix, no temporary, no extra pass. The price is depth $C_g$ instead of $C_g k_H k_W$, which
+    BLAS runs near its peak once $C_g$ is a few dozen. The running sum of one image, or of a block
+    of small images, stays in cache across the $k_H k_W$ products.
+
+    Small images give short products ($L$ flat positions each), so when $L$ < {py:attr}`COLUMNS`
+    the images of a block are interleaved first, $x[c, q\, b + m]$ for image $m$ of $b$ (one copy
+    of the block), and every product then covers all $b$ images, $q$ running over
+    $[\text{offset}, \text{offset} + L)$ as before. With $C_g = 1$ (depthwise) each term is
+    instead an element-wise product broadcast over channels (a product of depth 1 is no use to BLAS).
+
+    Floats are computed in their own dtype; integers in float64, exact when
+    {py:func}`direct_is_exact_for_integers` holds, otherwise a `ValueError` is raised.
 
     **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
 
     **See also**: {py:func}`conv2d_blocked`, {py:func}`convdot.layer.conv2d_im2col`.
     """
-    n = xp.shape[0]
+    n, c_in, h_p, w_p = xp.shape
     c_out, c_g, k_h, k_w = w.shape
+    if c_g == 1:
+        return _depthwise_shifted(xp, w, stride, dilation, groups, block=block)
+    integer = xp.dtype.kind != "f"
+    work = exact_work_dtype(
+        xp, w, "shifted", exact=direct_is_exact_for_integers, why="a partial sum could exceed 2**53", instead="blocked"
+    )
+    (s0, s1), per = stride, c_out // groups
+    h_out, w_out = output_hw((h_p, w_p), (k_h, k_w), stride, ((0, 0), (0, 0)), dilation)
+    h_ph, w_ph = -(-h_p // s0), -(-w_p // s1)
+    plane, phases = h_ph * w_ph, s0 * s1
+    taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
+    length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
+    weights = np.ascontiguousarray(w.astype(work).transpose(2, 3, 0, 1)).reshape(k_h * k_w, groups, per, c_g)
+    y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
+    view = stride == (1, 1) and xp.dtype == work and xp.flags.c_contiguous
+    most = max(1, budget(block, xp, y.size) // (phases * c_in * plane + c_out * span))
+    images = max(1, min(n, most, -(-COLUMNS // length)))
+    images = -(-n // -(-n // images))  # equal blocks
+    acc = np.empty((groups, per, span * images), dtype=work)
+    buffer = np.zeros(0 if view and images == 1 else phases * c_in * plane * images, dtype=work)
+    for n0 in range(0, n, images):
+        b = min(images, n - n0)
+        if view and b == 1:
+            source = xp[n0].reshape(1, c_in, plane)  # the input as it is: rows a channel apart
+        else:  # one copy of the block: phase (p, q), channel c, position (a, j), image m at [pq, c, (a W_ph + j) b + m]
+            source = buffer[: buffer.size // images * b].reshape(phases, c_in, h_ph, w_ph, b)
+            for p, q in np.ndindex(s0, s1):
+                part = xp[n0 : n0 + b, :, p::s0, q::s1]
+                source[p * s1 + q, :, : part.shape[2], : part.shape[3]] = part.transpose(1, 2, 3, 0)
+            source = source.reshape(phases, c_in, plane * b)
+        for t, (phase, offset) in enumerate(taps):
+            columns = source[phase, :, offset * b : (offset + length) * b]
+            for g in range(groups):
+                gemm(acc[g, :, : length * b], weights[t, g], columns[g * c_g : (g + 1) * c_g], accumulate=t > 0)
+        # positions from L to H_out W_ph (and entries of the buffer past a phase's edge) feed only
+        # the cropped columns j >= W_out: BLAS computes every column of a product on its own
+        grid = acc[:, :, : span * b].reshape(c_out, h_out, w_ph, b)[:, :, :w_out].transpose(3, 0, 1, 2)
+        y[n0 : n0 + b] = np.rint(grid) if integer else grid
+    return y
+
+
+def _depthwise_shifted(
+    xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
+) -> np.ndarray:
+    """{py:func}`conv2d_shifted` for $C_g = 1$: each tap an element-wise product, broadcast over channels."""
+    n = xp.shape[0]
+    c_out, _, k_h, k_w = w.shape
     h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
     per = c_out // groups
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
@@ -218,17 +351,14 @@ def conv2d_shifted(
     width = max(r for _, _, _, r in steps) * w_ph
     acc = np.zeros((images, groups, per, width), dtype=xp.dtype)
     term = np.zeros_like(acc)
-    weights = [w[:, :, u, v].reshape(groups, per, c_g) for u in range(k_h) for v in range(k_w)]
+    weights = [w[:, :, u, v].reshape(groups, per, 1) for u in range(k_h) for v in range(k_w)]
     for n0, b, i0, r in steps:
         m, length = r * w_ph, (r - 1) * w_ph + w_out
         for t, (phase, offset) in enumerate(taps):
             start = offset + i0 * w_ph
-            x = flat[phase, n0 : n0 + b, :, start : start + length].reshape(b, groups, c_g, length)
+            x = flat[phase, n0 : n0 + b, :, start : start + length].reshape(b, groups, 1, length)
             target = (acc if t == 0 else term)[:b, :, :, :length]
-            if c_g == 1:
-                np.multiply(weights[t], x, out=target)
-            else:
-                np.matmul(weights[t], x, out=target)
+            np.multiply(weights[t], x, out=target)
             if t:
                 acc[:b, :, :, :length] += target
         out = acc[:b, :, :, :m].reshape(b, c_out, r, w_ph)
@@ -236,23 +366,45 @@ def conv2d_shifted(
     return y
 
 
+def dft_columns(size: int, taps: int, dtype: np.dtype, *, half: bool = False) -> np.ndarray:
+    r"""The first `taps` columns of the `size`-point DFT matrix with the inverse's sign.
+
+    $$G[a, u] = e^{+2\pi i\, a u / \text{size}}, \qquad 0 \le u < \text{taps},$$
+
+    for $0 \le a < \text{size}$, or $0 \le a \le \lfloor \text{size}/2 \rfloor$ with `half`
+    (the frequencies a real FFT keeps). For a real kernel $w$ of $k$ taps zero-padded to `size`,
+    $G w = \overline{\mathcal F[w]}$: the conjugate spectrum a correlation multiplies by, at
+    $\text{size} \cdot k$ multiply-adds (fewer than an FFT's when $k$ is small), as one matrix
+    product. Computed in float64, returned in the complex `dtype`.
+    """
+    rows = size // 2 + 1 if half else size
+    angle = (2 * np.pi / size) * np.outer(np.arange(rows), np.arange(taps))
+    return np.exp(1j * angle).astype(dtype)
+
+
 def conv2d_fft_pruned(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
-    r"""The layer by the convolution theorem, with pruned kernel transforms, a block of output channels at a time.
+    r"""The layer by the convolution theorem, with the kernel spectra as two small matrix products.
 
     $$Y[n, o] = \mathcal F^{-1}\Big[\sum_{c} \hat X[n, g(o) C_g + c] \cdot \overline{\hat W[o, c]}\Big]
     [0 : s_0 H_{out} : s_0,\; 0 : s_1 W_{out} : s_1]$$
 
     the same formula as {py:func}`convdot.layer.conv2d_fft`, computed with less work and memory
     where it costs most when kernels are large and channels few. There are $C_{out} C_g$ kernel
-    transforms, more than the $N (C_{in} + C_{out})$ image transforms; a kernel has only $k_H$
-    non-zero rows of the $N_0$ it is padded to, so it is transformed along its rows first (the
-    $k_H$ non-zero ones) and then down its columns, skipping the transforms of rows of zeros.
-    Output channels are processed in blocks: for each, one input channel's kernel transforms at a
-    time are multiplied into a running spectrum, which is transformed back and cropped. So the
-    extra memory is the input's spectrum plus one block, not the $C_{out} C_g$ kernel spectra.
-    Transforms use every core (`workers=-1`).
+    spectra, more than the $N (C_{in} + C_{out})$ image transforms, and a kernel has only
+    $k_H \times k_W$ non-zero entries of the $N_0 \times N_1$ it is padded to. So its conjugate
+    spectrum is not an FFT but $G_0\, W[o, c]\, G_1^{\mathsf T}$ with the
+    {py:func}`dft_columns` $G_0$ ($N_0 \times k_H$) and $G_1$ ($(N_1/2 + 1) \times k_W$): two
+    matrix products, for all kernels at once, with no work spent on the zeros. The spectra are
+    laid out frequency-major, $(N_0, N_1/2 + 1, C_{out}, C_g)$, and so is the input's, so that the
+    sum over channels is one batched matrix product: at each frequency a $(C_{out}, C_g)$ matrix
+    times the $(C_g, N)$ input spectra.
+
+    Output channels are processed in blocks, and within a block the kernel spectra a band of
+    frequency rows at a time, so the extra memory is the input's spectrum plus one block (at most
+    {py:func}`budget`, or one output channel's spectrum if that is more), never all $C_{out} C_g$
+    kernel spectra. Transforms use every core (`workers=-1`).
 
     Integers are computed in float64 and rounded, and refused with a `ValueError` when
     {py:func}`convdot.forms.fft_is_exact_for_integers` cannot guarantee an exact result; a NaN or
@@ -262,29 +414,38 @@ def conv2d_fft_pruned(
     """
     integer = xp.dtype.kind != "f"
     work = exact_work_dtype(xp, w, "fft_pruned", instead="blocked")
+    spectral = np.result_type(work, np.complex64)
     n = xp.shape[0]
-    c_out, c_g = w.shape[:2]
+    kernels = insert_zeros(w, dilation).astype(work, copy=False)
+    c_out, c_g, k_h, k_w = kernels.shape
     per = c_out // groups
     h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
     shape = fft_shape(xp.shape[-2:])
+    rows, cols = shape[0], shape[1] // 2 + 1
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    x_hat = scipy.fft.rfft2(xp.astype(work, copy=False), shape, workers=-1)  # (N, C_in, N0, N1 // 2 + 1)
-    kernels = insert_zeros(w, dilation).astype(work, copy=False)
-    spectrum = x_hat[0, 0].size
-    step = max(1, min(c_out, budget(block, xp, y.size) // (16 * n * spectrum)))  # 4 complex buffers, half the budget
-    for o0 in range(0, c_out, step):
-        o1 = min(c_out, o0 + step)
-        group = np.arange(o0, o1) // per * c_g  # first input channel of each output channel's group
-        acc = np.zeros((n, o1 - o0, *x_hat.shape[2:]), dtype=x_hat.dtype)
-        term = np.empty_like(acc)
-        for c in range(c_g):
-            rows = scipy.fft.rfft(kernels[o0:o1, c], shape[1], axis=-1, workers=-1)
-            w_hat = scipy.fft.fft(rows, shape[0], axis=-2, workers=-1)  # (o1 - o0, N0, N1 // 2 + 1)
-            np.conjugate(w_hat, out=w_hat)
-            x_c = x_hat[:, c] if groups == 1 else x_hat[:, group + c]
-            np.multiply(x_c[:, None] if groups == 1 else x_c, w_hat, out=term)
-            acc += term
-        full = scipy.fft.irfft2(acc, shape, workers=-1, overwrite_x=True)
-        crop = full[..., : stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]]
+    frequency_major = xp.astype(work, copy=False).transpose(2, 3, 1, 0)  # (H_p, W_p, C_in, N)
+    x_hat = scipy.fft.rfft2(frequency_major, shape, axes=(0, 1), workers=-1)  # (N0, F1, C_in, N)
+    g_rows = dft_columns(shape[0], k_h, spectral)  # (N0, kH)
+    g_cols = dft_columns(shape[1], k_w, spectral, half=True)  # (F1, kW)
+    taps = kernels.transpose(2, 3, 0, 1)  # (kH, kW, C_out, C_g)
+    # Half the budget left after the input's spectrum for a block of output channels (their kernels
+    # transformed along rows, their spectra, and the inverse transform's two temporaries of that
+    # size), half for one band of their kernel spectra.
+    left = max(0, budget(block, xp, y.size) * xp.itemsize - x_hat.nbytes) // (2 * x_hat.itemsize)
+    step = max(1, min(per, left // (k_h * cols * c_g + 3 * rows * cols * n)))
+    band = max(1, min(rows, left // (cols * step * c_g)))
+    blocks_of_channels = [
+        (g, o0, min(o0 + step, (g + 1) * per)) for g in range(groups) for o0 in range(g * per, (g + 1) * per, step)
+    ]
+    for g, o0, o1 in blocks_of_channels:
+        x_g = x_hat[:, :, g * c_g : (g + 1) * c_g]
+        half_done = np.matmul(g_cols, taps[:, :, o0:o1].reshape(k_h, k_w, -1)).reshape(k_h, -1)  # (kH, F1 (o, c))
+        y_hat = np.empty((rows, cols, o1 - o0, n), dtype=spectral)
+        for a0 in range(0, rows, band):
+            a1 = min(rows, a0 + band)
+            w_hat = (g_rows[a0:a1] @ half_done).reshape((a1 - a0) * cols, o1 - o0, c_g)
+            np.matmul(w_hat, x_g[a0:a1].reshape(-1, c_g, n), out=y_hat[a0:a1].reshape(-1, o1 - o0, n))
+        full = scipy.fft.irfft2(y_hat, shape, axes=(0, 1), workers=-1, overwrite_x=True)  # (N0, N1, o, N)
+        crop = full[: stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]].transpose(3, 2, 0, 1)
         y[:, o0:o1] = np.rint(crop) if integer else crop
     return y

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 import scipy.fft
@@ -27,7 +28,7 @@ from .._validate import as_pair, as_real_array
 from .._windows import windows
 from ..forms.fft import exact_work_dtype, fft_is_exact_for_integers, fft_shape
 from ._prepare import as_groups, insert_zeros, output_hw
-from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
+from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted, direct_is_exact_for_integers
 from .winograd import conv2d_winograd
 
 
@@ -255,25 +256,43 @@ these names and `"auto"`, so adding an entry that keeps the contract adds a meth
 
 
 FFT_LAYER_CROSSOVER = 4.0
-"""`"auto"` prefers the FFT when the direct sum's FLOPs exceed this many times the FFT's estimate.
+"""How many times faster numpy runs a FLOP of a matrix product than a FLOP of an FFT.
 
 A matrix product runs at several times the FLOP rate of FFTs and element-wise complex products
-in numpy; 4 is about that ratio on a 2-core AMD EPYC with OpenBLAS (see the performance page)."""
+in numpy; 4 is about that ratio on a 2-core AMD EPYC with OpenBLAS (see the performance page).
+`"auto"` weighs the FFT's transforms and channel sums by it (see {py:func}`fft_flops`)."""
 
 
-def fft_flops(xp_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> float:
+class FFTFlops(NamedTuple):
+    """Estimated FLOPs of {py:func}`convdot.layer.fast.conv2d_fft_pruned`, by the kind of work."""
+
+    spectral: float
+    """Image transforms and the sum over channels at every frequency: FFT-like work."""
+    matrix: float
+    """The kernel spectra: matrix products with columns of the DFT matrices, at BLAS speed."""
+
+
+def fft_flops(xp_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> FFTFlops:
     r"""Estimated FLOPs of {py:func}`convdot.layer.fast.conv2d_fft_pruned` for a padded input and a weight.
 
-    With $P = N_0 N_1$ the transform size and $2.5 P \log_2 P$ the usual count of a real FFT:
-    $N (C_{in} + C_{out})$ image transforms, $C_{out} C_g$ kernel transforms at half price (the
-    row pass only touches the kernel's rows), and $N C_{out} C_g \cdot P/2$ complex multiply-adds
-    (8 FLOPs each) for the sum over channels.
+    With $N_0 \times N_1$ the transform size, $F = N_0 (N_1/2 + 1)$ its kept frequencies and
+    $2.5 P \log_2 P$ the usual count of a real FFT of $P = N_0 N_1$ points: `spectral` is the
+    $N (C_{in} + C_{out})$ image transforms and the $N C_{out} C_g F$ complex multiply-adds
+    (8 FLOPs each) of the sum over channels; `matrix` is the kernel spectra,
+    $C_{out} C_g (k_H k_W + N_0 k_H)(N_1/2 + 1)$ complex multiply-adds in two matrix products
+    with the first $k_W$, then $k_H$, columns of the DFT matrices.
     """
     n, c_in = xp_shape[:2]
-    c_out, c_g = w_shape[:2]
-    p = math.prod(fft_shape(xp_shape[-2:]))
-    transform = 2.5 * p * math.log2(max(p, 2))
-    return (n * (c_in + c_out) + c_out * c_g / 2) * transform + 4 * n * c_out * c_g * p
+    c_out, c_g, k_h, k_w = w_shape
+    n0, n1 = fft_shape(xp_shape[-2:])
+    p, half = n0 * n1, n1 // 2 + 1
+    transforms = n * (c_in + c_out) * 2.5 * p * math.log2(max(p, 2))
+    return FFTFlops(transforms + 8 * n * c_out * c_g * n0 * half, 8 * c_out * c_g * (k_h * k_w + n0 * k_h) * half)
+
+
+SHIFTED_MIN_DEPTH = 8
+"""`"auto"` uses `"shifted"` at stride 1 only when each group has at least this many input channels:
+the depth of its $k_H k_W$ products, which BLAS runs far below its peak when it is a handful."""
 
 
 def choose_layer_method(
@@ -282,30 +301,38 @@ def choose_layer_method(
     r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
 
     The rule, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the direct
-    sum and $C_g = C_{in}/g$:
+    sum, $C_g = C_{in}/g$, and `matrix`, `spectral` the FFT's estimate ({py:func}`fft_flops`),
+    the first row that applies:
 
     | condition | method |
     |---|---|
-    | finite input (integers: exact in an FFT), `direct` > `FFT_LAYER_CROSSOVER` $\times$ `fft_flops` | `"fft_pruned"` |
+    | finite (integers: exact in an FFT), `direct` > `matrix` + `FFT_LAYER_CROSSOVER` × `spectral` | `"fft_pruned"` |
+    | stride 1, kernel above 1×1, $C_g \ge$ `SHIFTED_MIN_DEPTH` (integers: exact in float64) | `"shifted"` |
     | otherwise | `"blocked"` |
 
-    Why: the FFT's cost does not grow with $k_H k_W$, so it wins for large kernels
-    (`fft_flops`); otherwise `"blocked"` does the single deep matrix product of im2col, from a
-    cache-sized block reused for the whole batch instead of the $k_H k_W$-fold copy of the input
-    (for a small layer the block is the whole im2col matrix; a 1×1 layer needs no copy at all).
-    Two fast methods are never chosen, because they were measured slower than `"blocked"` on
-    the layers of the performance page: `"shifted"` (its $k_H k_W$ products have depth only
-    $C_g$, which BLAS runs further from its peak, and adding them up takes $k_H k_W$ passes over
-    the running sum) and `"winograd"` (it saves multiplications, but in numpy its transforms
-    cost more memory traffic than that saves; it can also turn an inf into a NaN). The FFT is
-    skipped for non-finite input, which it would spread to every output.
-    FLOP counts, not timings: the choice is the same on every machine.
+    Why: the FFT's cost does not grow with $k_H k_W$, so it wins for large kernels; the
+    condition compares estimated times, a FLOP of FFT-like work counting `FFT_LAYER_CROSSOVER`
+    FLOPs of matrix products. At stride 1 `"shifted"` reads the input where it lies: its
+    $k_H k_W$ products of depth $C_g$ are summed by BLAS itself, so there is no im2col copy and
+    no temporary, and it needs the least memory; its products are too shallow for BLAS when
+    $C_g$ is small, and at a larger stride they read a copy of the input's phases and are too
+    narrow. `"blocked"` does the single deep product of im2col from a cache-sized block reused
+    for the whole batch (for a 1×1 layer, no copy at all). `"winograd"` is never chosen: it
+    saves multiplications, but in numpy its transforms cost more memory traffic than that saves
+    (and it can turn an inf into a NaN). The FFT is skipped for non-finite input, which it
+    would spread to every output.
+    FLOP counts and shapes, not timings: the choice is the same on every machine.
     """
     n = xp.shape[0]
     c_out, c_g, k_h, k_w = w.shape
     h_out, w_out = _out_hw(xp, w, stride, dilation)
     direct = 2 * n * c_out * h_out * w_out * c_g * k_h * k_w
-    exact = np.isfinite(xp).all() and np.isfinite(w).all() if xp.dtype.kind == "f" else fft_is_exact_for_integers(xp, w)
-    if exact and direct > FFT_LAYER_CROSSOVER * fft_flops(xp.shape, w.shape):
+    integer = xp.dtype.kind != "f"
+    exact = fft_is_exact_for_integers(xp, w) if integer else np.isfinite(xp).all() and np.isfinite(w).all()
+    fft = fft_flops(xp.shape, w.shape)
+    if exact and direct > fft.matrix + FFT_LAYER_CROSSOVER * fft.spectral:
         return "fft_pruned"
+    if stride == (1, 1) and k_h * k_w > 1 and c_g >= SHIFTED_MIN_DEPTH:
+        if not integer or direct_is_exact_for_integers(xp, w):
+            return "shifted"
     return "blocked"
