@@ -55,7 +55,7 @@ autodoc2_skip_module_regexes = [
     r"convdot\.transpose",
     r"convdot\.counts",
     r"convdot\.forms\..*",
-    r"convdot\.layer\.(?!fast$|winograd$).*",  # the fast forms' helpers are documented in their modules
+    r"convdot\.layer\.(?!fast$|winograd$|blas$).*",  # the fast forms' helpers are documented in their modules
 ]
 
 # Links to numpy/scipy resolve offline from inventories kept in conf/intersphinx/

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from convdot.layer import _blas
-from convdot.layer._blas import gemm
+from convdot.layer import blas
+from convdot.layer.blas import gemm
 
 
 def view(rng: np.random.Generator, rows: int, cols: int, dtype, slack: tuple[int, int]) -> np.ndarray:
@@ -62,12 +62,12 @@ def test_gemm_into_strided_views_matches_numpy_and_writes_only_the_view(case):
 def test_the_scipy_fallback_computes_the_same_product(case):
     letters = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
     with pytest.MonkeyPatch.context() as patch:  # route gemm through SciPy's BLAS, as when numpy's is not found
-        patch.setattr(_blas, "routine", lambda dtype: _blas._scipy_blas(letters[dtype], _blas._SCALARS[dtype][1]))
+        patch.setattr(blas, "routine", lambda dtype: blas._scipy_blas(letters[dtype], blas._SCALARS[dtype][1]))
         check_gemm_matches_numpy(case)
 
 
 def test_numpy_s_own_blas_is_found_in_this_environment():
-    call, largest = _blas.routine(np.dtype(np.float32))
+    call, largest = blas.routine(np.dtype(np.float32))
     assert call.__qualname__.startswith("_numpy_cblas")  # numpy's wheels ship scipy-openblas
     assert largest >= 2**31 - 1
 

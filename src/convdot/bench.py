@@ -271,7 +271,8 @@ def measure(
     Returns one record per method: `ms` and `gflops` (from the median time), `vs_gemm` and
     `vs_torch` (the method's speed over the GEMM's and PyTorch's, or None without PyTorch: medians
     of the ratios within each round, {py:func}`median_ratio`), `peak_mb` (extra memory beyond the
-    output, or None) and `ratio_memory` (that peak over input plus output bytes).
+    output, or None), `ratio_memory` (that peak over input plus output bytes) and `gemm_vs_torch`
+    (the GEMM's speed over PyTorch's: the `vs_torch` of a method exactly as fast as the GEMM).
     """
     x, w = layer_arrays(shape, dtype)
     c = counts(shape, np.dtype(dtype).itemsize)
@@ -298,6 +299,7 @@ def measure(
                 "ratio_memory": None if peak is None else peak / (c.input_bytes + c.output_bytes),
                 "gemm_gflops": c.flops / seconds["gemm"] / 1e9,
                 "torch_gflops": c.flops / seconds["torch"] / 1e9 if "torch" in seconds else None,
+                "gemm_vs_torch": median_ratio(rounds["torch"], rounds["gemm"]) if "torch" in rounds else None,
             }
         )
     return records

@@ -20,7 +20,7 @@ that is row $i + \lfloor d_0 u / s_0 \rfloor$ of phase $d_0 u \bmod s_0$, again 
 offset from the output's position.
 
 - {py:func}`conv2d_shifted` multiplies those slices directly: $k_H k_W$ products with depth
-  $C_g$, which BLAS adds into one running sum ({py:func}`convdot.layer._blas.gemm`). At stride 1
+  $C_g$, which BLAS adds into one running sum ({py:func}`convdot.layer.blas.gemm`). At stride 1
   no copy of the input at all.
 - {py:func}`conv2d_blocked` builds the im2col matrix of a few images (or rows) at a time in one
   reused, cache-sized block and does one product with depth $C_g k_H k_W$ per block, straight
@@ -42,8 +42,8 @@ import scipy.fft
 
 from .._windows import windows
 from ..forms.fft import exact_work_dtype, fft_shape
-from ._blas import gemm
 from ._prepare import insert_zeros, output_hw
+from .blas import gemm
 
 Pair = tuple[int, int]
 
@@ -276,7 +276,7 @@ def conv2d_shifted(
 
     Each term is a $(C_{out}, C_g) \times (C_g, L)$ product whose right factor is a slice of the
     (phased) input, handed to BLAS as it lies in memory (rows one input channel apart), and BLAS
-    adds it into the running sum ({py:func}`convdot.layer._blas.gemm` with `accumulate`): no im2col
+    adds it into the running sum ({py:func}`convdot.layer.blas.gemm` with `accumulate`): no im2col
     matrix, no temporary, no extra pass. The price is depth $C_g$ instead of $C_g k_H k_W$, which
     BLAS runs near its peak once $C_g$ is a few dozen. The running sum of one image, or of a block
     of small images, stays in cache across the $k_H k_W$ products.
@@ -308,7 +308,7 @@ def conv2d_shifted(
     plane, phases = h_ph * w_ph, s0 * s1
     taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
     length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
-    weights = np.ascontiguousarray(w.astype(work).transpose(2, 3, 0, 1)).reshape(k_h * k_w, groups, per, c_g)
+    weights = np.ascontiguousarray(w.transpose(2, 3, 0, 1), dtype=work).reshape(k_h * k_w, groups, per, c_g)
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
     view = stride == (1, 1) and xp.dtype == work and xp.flags.c_contiguous
     most = max(1, budget(block, xp, y.size) // (phases * c_in * plane + c_out * span))

@@ -260,7 +260,7 @@ FFT_LAYER_CROSSOVER = 4.0
 
 A matrix product runs at several times the FLOP rate of FFTs and element-wise complex products
 in numpy; 4 is about that ratio on a 2-core AMD EPYC with OpenBLAS (see the performance page).
-`"auto"` weighs the FFT's transforms and channel sums by it (see {py:func}`fft_flops`)."""
+`"auto"` weighs the FFT's transforms and channel sums by it (see `fft_flops`)."""
 
 
 class FFTFlops(NamedTuple):
@@ -301,7 +301,7 @@ def choose_layer_method(
     r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
 
     The rule, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the direct
-    sum, $C_g = C_{in}/g$, and `matrix`, `spectral` the FFT's estimate ({py:func}`fft_flops`),
+    sum, $C_g = C_{in}/g$, and `matrix`, `spectral` the FFT's estimate (`fft_flops`),
     the first row that applies:
 
     | condition | method |
@@ -328,10 +328,11 @@ def choose_layer_method(
     h_out, w_out = _out_hw(xp, w, stride, dilation)
     direct = 2 * n * c_out * h_out * w_out * c_g * k_h * k_w
     integer = xp.dtype.kind != "f"
-    exact = fft_is_exact_for_integers(xp, w) if integer else np.isfinite(xp).all() and np.isfinite(w).all()
     fft = fft_flops(xp.shape, w.shape)
-    if exact and direct > fft.matrix + FFT_LAYER_CROSSOVER * fft.spectral:
-        return "fft_pruned"
+    if direct > fft.matrix + FFT_LAYER_CROSSOVER * fft.spectral:  # only then is a pass over the input worth it
+        exact = fft_is_exact_for_integers(xp, w) if integer else np.isfinite(xp).all() and np.isfinite(w).all()
+        if exact:
+            return "fft_pruned"
     if stride == (1, 1) and k_h * k_w > 1 and c_g >= SHIFTED_MIN_DEPTH:
         if not integer or direct_is_exact_for_integers(xp, w):
             return "shifted"

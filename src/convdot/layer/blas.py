@@ -130,7 +130,7 @@ def gemm(c: np.ndarray, a: np.ndarray, b: np.ndarray, *, accumulate: bool = Fals
 
     ```python
     >>> import numpy as np
-    >>> from convdot.layer._blas import gemm
+    >>> from convdot.layer.blas import gemm
     >>> a = np.arange(6.0).reshape(2, 3); b = np.arange(20.0).reshape(4, 5)[:3, 1:]
     >>> c = np.ones((2, 4))
     >>> bool(np.array_equal(gemm(c, a, b, accumulate=True), 1 + a @ b))
