@@ -25,7 +25,7 @@ offset from the output's position.
 - {py:func}`conv2d_blocked` builds the im2col matrix of a few images (or rows) at a time in one
   reused, cache-sized block and does one product with depth $C_g k_H k_W$ per block, straight
   into the output; for a large kernel at a stride above 1 it copies the block's rows from the
-  phases, as whole contiguous runs.
+  phases, in contiguous runs.
 - {py:func}`conv2d_fft_pruned` is the convolution theorem, for large kernels, with the kernel
   spectra as matrix products with a few columns of the DFT matrices and the output channels
   processed in blocks.
@@ -207,43 +207,47 @@ which pays when the gathers it replaces are that much larger (a 7×7 kernel at s
 def _blocked_phased(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, y: np.ndarray, entries: int
 ) -> np.ndarray | None:
-    r"""{py:func}`conv2d_blocked` for a stride above 1: im2col from the phases, by runs of contiguous entries.
+    r"""{py:func}`conv2d_blocked` for a large kernel at a stride above 1: im2col from the phases.
 
     At stride $s$ a window view steps $s$ entries between neighbouring outputs, so copying it
-    gathers single entries. Split into phases first (one copy of a block of images), every tap
-    $(u, v)$ of every output row reads a contiguous run of its phase ({py:func}`tap_offsets`), and
-    the rows $(c, u, v)$ of the block's im2col matrix are copies of whole runs of length
-    $L = (H_{out} - 1) W_{ph} + W_{out}$, with columns $i W_{ph} + j$: the $W_{ph} - W_{out}$
-    columns past each output row are computed and dropped. Returns `y` filled, or None when not
-    even one image's block fits in `entries`.
+    gathers single entries. Split into phases first (one copy of a block of images), tap
+    $(u, v)$ reads, for output row $i$, the $W_{out}$ contiguous entries of one phase row
+    ({py:func}`tap_offsets`), so each row $(c, u, v)$ of the block's im2col matrix is copied in
+    runs of $W_{out}$ entries. An image with at least {py:attr}`COLUMNS` outputs is a block of its
+    own, and its product is written straight into `y`; smaller images share one product and are
+    then copied into place. Returns `y` filled, or None when not even one image's block fits in
+    `entries`.
     """
     n, c_in, h_p, w_p = xp.shape
     c_out, c_g, k_h, k_w = w.shape
     (s0, s1), per, depth = stride, c_out // groups, c_g * k_h * k_w
     h_out, w_out = y.shape[2:]
+    hw = h_out * w_out
     h_ph, w_ph = -(-h_p // s0), -(-w_p // s1)
     taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
-    length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
-    per_image = s0 * s1 * c_in * h_ph * w_ph + c_in * k_h * k_w * span + c_out * span
+    per_image = s0 * s1 * c_in * h_ph * w_ph + c_in * k_h * k_w * hw + c_out * hw
     if per_image > entries:
         return None
-    images = min(n, entries // per_image)
+    images = 1 if hw >= COLUMNS else min(n, entries // per_image)
     images = -(-n // -(-n // images))  # equal blocks
     phases = np.zeros((s0 * s1, images, c_in, h_ph, w_ph), dtype=xp.dtype)
-    col = np.zeros((c_in, k_h * k_w, images, span), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
-    product = np.empty((groups, per, images * span), dtype=xp.dtype)
+    col = np.empty((c_in, k_h * k_w, images, h_out, w_out), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
+    product = np.empty((groups, per, images * hw if images > 1 else 0), dtype=xp.dtype)
     rows = w.reshape(groups, per, depth)
     for n0 in range(0, n, images):
         b = min(images, n - n0)
         for p, q in np.ndindex(s0, s1):
             part = xp[n0 : n0 + b, :, p::s0, q::s1]
             phases[p * s1 + q, :b, :, : part.shape[2], : part.shape[3]] = part
-        flat = phases[:, :b].reshape(s0 * s1, b, c_in, h_ph * w_ph)
         for t, (phase, offset) in enumerate(taps):
-            col[:, t, :b, :length] = flat[phase, :, :, offset : offset + length].transpose(1, 0, 2)
-        np.matmul(rows, col[:, :, :b].reshape(groups, depth, b * span), out=product[:, :, : b * span])
-        grid = product[:, :, : b * span].reshape(c_out, b, h_out, w_ph)[..., :w_out]
-        y[n0 : n0 + b] = grid.transpose(1, 0, 2, 3)
+            i0, j0 = divmod(offset, w_ph)
+            col[:, t, :b] = phases[phase, :b, :, i0 : i0 + h_out, j0 : j0 + w_out].transpose(1, 0, 2, 3)
+        block = col[:, :, :b].reshape(groups, depth, b * hw)
+        if images == 1:
+            np.matmul(rows, block, out=y[n0].reshape(groups, per, hw))
+        else:
+            np.matmul(rows, block, out=product[:, :, : b * hw])
+            y[n0 : n0 + b] = product[:, :, : b * hw].reshape(c_out, b, h_out, w_out).transpose(1, 0, 2, 3)
     return y
 
 
