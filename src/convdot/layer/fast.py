@@ -312,7 +312,6 @@ def conv2d_shifted(
     plane, phases = h_ph * w_ph, s0 * s1
     taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
     length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
-    weights = np.ascontiguousarray(w.transpose(2, 3, 0, 1), dtype=work).reshape(k_h * k_w, groups, per, c_g)
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
     view = stride == (1, 1) and xp.dtype == work and xp.flags.c_contiguous
     most = max(1, budget(block, xp, y.size) // (phases * c_in * plane + c_out * span))
@@ -332,8 +331,9 @@ def conv2d_shifted(
             source = source.reshape(phases, c_in, plane * b)
         for t, (phase, offset) in enumerate(taps):
             columns = source[phase, :, offset * b : (offset + length) * b]
+            weights = np.ascontiguousarray(w[:, :, t // k_w, t % k_w], dtype=work).reshape(groups, per, c_g)
             for g in range(groups):
-                gemm(acc[g, :, : length * b], weights[t, g], columns[g * c_g : (g + 1) * c_g], accumulate=t > 0)
+                gemm(acc[g, :, : length * b], weights[g], columns[g * c_g : (g + 1) * c_g], accumulate=t > 0)
         # positions from L to H_out W_ph (and entries of the buffer past a phase's edge) feed only
         # the cropped columns j >= W_out: BLAS computes every column of a product on its own
         grid = acc[:, :, : span * b].reshape(c_out, h_out, w_ph, b)[:, :, :w_out].transpose(3, 0, 1, 2)
