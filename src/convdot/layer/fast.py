@@ -40,6 +40,7 @@ from __future__ import annotations
 import numpy as np
 import scipy.fft
 
+from .._validate import _max_abs
 from .._windows import windows
 from ..forms.fft import exact_work_dtype, fft_shape
 from ._prepare import insert_zeros, output_hw
@@ -74,11 +75,22 @@ def flat_phases(xp: np.ndarray, stride: Pair) -> tuple[np.ndarray, int]:
         return np.ascontiguousarray(xp).reshape(1, n, c, h * w), w
     h_ph, w_ph = -(-h // s0), -(-w // s1)
     out = np.zeros((s0 * s1, n, c, h_ph, w_ph), dtype=xp.dtype)
-    for p in range(s0):
-        for q in range(s1):
-            phase = xp[:, :, p::s0, q::s1]
-            out[p * s1 + q, :, :, : phase.shape[2], : phase.shape[3]] = phase
+    copy_phases(out, xp, stride)
     return out.reshape(s0 * s1, n, c, h_ph * w_ph), w_ph
+
+
+def copy_phases(target: np.ndarray, xp: np.ndarray, stride: Pair) -> None:
+    r"""Write the $s_0 s_1$ phases of `xp` $(b, C, H, W)$ into `target`.
+
+    `target` has shape $(s_0 s_1, b, C, \lceil H/s_0 \rceil, \lceil W/s_1 \rceil)$ and
+    `target[p s_1 + q, m, c, a, j]` $= X_p[m, c, s_0 a + p, s_1 j + q]$; entries past a phase's
+    edge are left as they are. `target` may be any view of that shape (a transposed one puts
+    the images innermost).
+    """
+    s0, s1 = stride
+    for p, q in np.ndindex(s0, s1):
+        phase = xp[:, :, p::s0, q::s1]
+        target[p * s1 + q, :, :, : phase.shape[2], : phase.shape[3]] = phase
 
 
 def tap_offsets(kernel_hw: Pair, stride: Pair, dilation: Pair, w_ph: int) -> list[Pair]:
@@ -94,6 +106,14 @@ def tap_offsets(kernel_hw: Pair, stride: Pair, dilation: Pair, w_ph: int) -> lis
     ]
 
 
+def even_step(total: int, most: int) -> int:
+    """The step that cuts `total` into as few parts of at most `most` as possible, as equal as possible.
+
+    So no part is a small remainder: a small matrix product runs far below BLAS's peak.
+    """
+    return -(-total // -(-total // most))
+
+
 def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> list[tuple[int, int, int, int]]:
     """Split a batch of `n` images of `h_out` output rows into `(n0, images, i0, rows)` steps.
 
@@ -104,10 +124,10 @@ def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> list[tuple[i
     """
     if per_row * h_out <= block:
         most = max(1, min(n, block // (per_row * h_out)))
-        step = -(-n // -(-n // most))
+        step = even_step(n, most)
         return [(n0, min(step, n - n0), 0, h_out) for n0 in range(0, n, step)]
     most = max(1, min(h_out, block // per_row))
-    rows = -(-h_out // -(-h_out // most))
+    rows = even_step(h_out, most)
     return [(n0, 1, i0, min(rows, h_out - i0)) for n0 in range(n) for i0 in range(0, h_out, rows)]
 
 
@@ -229,16 +249,14 @@ def _blocked_phased(
     if per_image > entries:
         return None
     images = 1 if hw >= COLUMNS else min(n, entries // per_image)
-    images = -(-n // -(-n // images))  # equal blocks
+    images = even_step(n, images)
     phases = np.zeros((s0 * s1, images, c_in, h_ph, w_ph), dtype=xp.dtype)
     col = np.empty((c_in, k_h * k_w, images, h_out, w_out), dtype=xp.dtype)  # rows (c, u, v), like w[o].ravel()
     product = np.empty((groups, per, images * hw if images > 1 else 0), dtype=xp.dtype)
     rows = w.reshape(groups, per, depth)
     for n0 in range(0, n, images):
         b = min(images, n - n0)
-        for p, q in np.ndindex(s0, s1):
-            part = xp[n0 : n0 + b, :, p::s0, q::s1]
-            phases[p * s1 + q, :b, :, : part.shape[2], : part.shape[3]] = part
+        copy_phases(phases[:, :b], xp[n0 : n0 + b], stride)
         for t, (phase, offset) in enumerate(taps):
             i0, j0 = divmod(offset, w_ph)
             col[:, t, :b] = phases[phase, :b, :, i0 : i0 + h_out, j0 : j0 + w_out].transpose(1, 0, 2, 3)
@@ -265,9 +283,8 @@ def direct_is_exact_for_integers(xp: np.ndarray, w: np.ndarray) -> bool:
     $\max|X_p| \cdot \max_o \sum_{c,u,v} |W[o, c, u, v]|$; float64 holds every integer up to
     $2^{53}$ exactly, so that bound below $2^{53}$ makes every product and every addition exact.
     """
-    largest = max(int(np.abs(xp).max()), 0)
-    weight = int(np.abs(w.reshape(w.shape[0], -1)).sum(axis=1, dtype=np.int64).max()) if w.size else 0
-    return largest * weight < 2**53
+    weight = float(np.abs(w.reshape(w.shape[0], -1), dtype=np.float64).sum(axis=1).max())  # exact below 2**53
+    return weight < 2**53 and _max_abs(xp) * int(weight) < 2**53
 
 
 def conv2d_shifted(
@@ -316,7 +333,7 @@ def conv2d_shifted(
     view = stride == (1, 1) and xp.dtype == work and xp.flags.c_contiguous
     most = max(1, budget(block, xp, y.size) // (phases * c_in * plane + c_out * span))
     images = max(1, min(n, most, -(-COLUMNS // length)))
-    images = -(-n // -(-n // images))  # equal blocks
+    images = even_step(n, images)
     acc = np.empty((groups, per, span * images), dtype=work)
     buffer = np.zeros(0 if view and images == 1 else phases * c_in * plane * images, dtype=work)
     for n0 in range(0, n, images):
@@ -325,9 +342,7 @@ def conv2d_shifted(
             source = xp[n0].reshape(1, c_in, plane)  # the input as it is: rows a channel apart
         else:  # one copy of the block: phase (p, q), channel c, position (a, j), image m at [pq, c, (a W_ph + j) b + m]
             source = buffer[: buffer.size // images * b].reshape(phases, c_in, h_ph, w_ph, b)
-            for p, q in np.ndindex(s0, s1):
-                part = xp[n0 : n0 + b, :, p::s0, q::s1]
-                source[p * s1 + q, :, : part.shape[2], : part.shape[3]] = part.transpose(1, 2, 3, 0)
+            copy_phases(source.transpose(0, 4, 1, 2, 3), xp[n0 : n0 + b], stride)
             source = source.reshape(phases, c_in, plane * b)
         for t, (phase, offset) in enumerate(taps):
             columns = source[phase, :, offset * b : (offset + length) * b]
