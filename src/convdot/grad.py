@@ -19,7 +19,7 @@ import numpy as np
 from ._validate import _INT64_MAX, _sum_abs, check_choice, common_dtype
 from .layer._prepare import as_batch, check_conv2d, pad, pad_sources, unpad
 from .layer.conv import layer_methods
-from .layer.forms import LAYER_FORMS, choose_layer_method
+from .layer.forms import run_layer_form
 from .transpose import transpose_padded
 
 
@@ -51,9 +51,7 @@ def weight_gradient(
         .reshape(c_g, groups * n, *used.shape[-2:])
     )
     g_t = grad_out.swapaxes(0, 1)
-    if method == "auto":
-        method = choose_layer_method(x_t, g_t, dilation, stride, groups)
-    return LAYER_FORMS[method](x_t, g_t, dilation, stride, groups).swapaxes(0, 1)
+    return run_layer_form(method, x_t, g_t, dilation, stride, groups).swapaxes(0, 1)
 
 
 def conv2d_backward(

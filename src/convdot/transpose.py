@@ -15,7 +15,7 @@ import numpy as np
 from ._validate import as_pair, as_real_array, check_choice
 from .layer._prepare import as_batch, as_bias, as_groups, insert_zeros, result_dtype
 from .layer.conv import layer_methods
-from .layer.forms import LAYER_FORMS, choose_layer_method
+from .layer.forms import run_layer_form
 
 
 def transposed_weight(w: np.ndarray, groups: int) -> np.ndarray:
@@ -60,9 +60,7 @@ def transpose_padded(
         pads.append((d * (k - 1), size - reached))
     spread = np.pad(spread, pads)
     w_t = transposed_weight(w, groups)
-    if method == "auto":
-        method = choose_layer_method(spread, w_t, (1, 1), dilation, groups)
-    return LAYER_FORMS[method](spread, w_t, (1, 1), dilation, groups)
+    return run_layer_form(method, spread, w_t, (1, 1), dilation, groups)
 
 
 def conv_transpose2d(

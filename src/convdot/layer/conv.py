@@ -6,7 +6,7 @@ import numpy as np
 
 from .._validate import check_choice
 from ._prepare import check_conv2d, pad, result_dtype
-from .forms import LAYER_FORMS, choose_layer_method
+from .forms import LAYER_FORMS, run_layer_form
 
 
 def layer_methods() -> tuple[str, ...]:
@@ -82,9 +82,7 @@ def conv2d(
     dtype = result_dtype(layer.x, layer.w, layer.bias)
     xp = pad(layer.x.astype(dtype, copy=False), layer.pads, padding_mode)
     w = layer.w.astype(dtype, copy=False)
-    if method == "auto":
-        method = choose_layer_method(xp, w, layer.stride, layer.dilation, layer.groups)
-    y = LAYER_FORMS[method](xp, w, layer.stride, layer.dilation, layer.groups)
+    y = run_layer_form(method, xp, w, layer.stride, layer.dilation, layer.groups)
     if layer.bias is not None:
         y = y + layer.bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis]
     return y[0] if layer.unbatched else y

@@ -337,3 +337,12 @@ def choose_layer_method(
         if not integer or direct_is_exact_for_integers(xp, w):
             return "shifted"
     return "blocked"
+
+
+def run_layer_form(
+    method: str, xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+) -> np.ndarray:
+    """`LAYER_FORMS[method]` on prepared arguments, `"auto"` resolved by {py:func}`choose_layer_method`."""
+    if method == "auto":
+        method = choose_layer_method(xp, w, stride, dilation, groups)
+    return LAYER_FORMS[method](xp, w, stride, dilation, groups)
