@@ -23,6 +23,7 @@ from .grad import conv2d_backward
 from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
 from .layer._prepare import conv2d_output_shape  # from the defining modules, so that the API reference
 from .layer.conv import conv2d  # documents them as convdot.conv2d and convdot.conv2d_output_shape
+from . import numerics  # noqa: E402  (uses correlate2d and conv2d)
 from .transpose import conv_transpose2d
 
 __all__ = [
@@ -49,4 +50,5 @@ __all__ = [
     "correlate_matrix",
     "explain",
     "im2col",
+    "numerics",
 ]
