@@ -5,6 +5,7 @@ windows, im2col and one matrix product, the convolution matrix, the FFT) return 
 same numbers; {py:func}`correlate2d` and {py:func}`convolve2d` select one with `method=`.
 """
 
+from . import numerics
 from ._explain import explain
 from ._version import __version__
 from .correlate import METHODS, choose_method, convolve2d, correlate2d
@@ -23,7 +24,6 @@ from .grad import conv2d_backward
 from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
 from .layer._prepare import conv2d_output_shape  # from the defining modules, so that the API reference
 from .layer.conv import conv2d  # documents them as convdot.conv2d and convdot.conv2d_output_shape
-from . import numerics  # noqa: E402  (uses correlate2d and conv2d)
 from .transpose import conv_transpose2d
 
 __all__ = [

@@ -78,7 +78,9 @@ def correlate2d_error_bound(a: object, b: object, mode: str = "valid", dtype: ob
     return _bound(absolute, b.shape[0] * b.shape[1], dtype)
 
 
-def conv2d_error_bound(x: object, w: object, bias: object = None, dtype: object = None, **geometry: object) -> np.ndarray:
+def conv2d_error_bound(
+    x: object, w: object, bias: object = None, dtype: object = None, **geometry: object
+) -> np.ndarray:
     r"""The componentwise bound on the error of any direct `conv2d`: $\gamma_n\,(\mathrm{conv2d}(|X|, |W|) + |b|)$.
 
     Each output is a sum of $n = (C_{in}/g)\, k_H k_W$ products, plus the bias when there is one
