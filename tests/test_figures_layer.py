@@ -6,13 +6,13 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from convdot.figures import backprop_stride_figure, depth_figure, draw_taps, stamp_figure, taps_read  # noqa: E402
+from convdot.figures import backprop_stride_figure, depth_figure, draw_taps, stamp_figure, taps_read
 
 small = st.integers(-5, 5)
 
@@ -36,7 +36,7 @@ def test_depth_figure_partial_sums_are_the_window_products(data, c_in, k, extra)
     x = data.draw(int_array((c_in, size, size)))
     w = data.draw(int_array((c_in, k, k)))
     m, n = data.draw(st.integers(0, extra)), data.draw(st.integers(0, extra))
-    fig, shown = depth_figure(x, w, 3, (m, n))
+    _fig, shown = depth_figure(x, w, 3, (m, n))
     window = x[:, m : m + k, n : n + k]
     assert shown["partial"].tolist() == [int(np.sum(window[c] * w[c])) for c in range(c_in)]
     assert shown["value"] == window.ravel() @ w.ravel() + 3 == shown["output"][m, n]
@@ -48,7 +48,7 @@ def test_depth_figure_partial_sums_are_the_window_products(data, c_in, k, extra)
 def test_stamp_figure_stamps_sum_to_the_scatter_definition(data, h, wd, k, stride):
     x = data.draw(int_array((h, wd)))
     w = data.draw(int_array((k, k)))
-    fig, shown = stamp_figure(x, w, stride)
+    _fig, shown = stamp_figure(x, w, stride)
     expected = np.zeros(((h - 1) * stride + k, (wd - 1) * stride + k), dtype=np.int64)
     for i, j, u, v in np.ndindex(h, wd, k, k):  # the literal scatter loop
         expected[stride * i + u, stride * j + v] += x[i, j] * w[u, v]
@@ -64,7 +64,7 @@ def test_backprop_stride_figure_is_the_index_form_of_the_input_gradient(data, h_
     g = data.draw(int_array((h_out,)))
     w = data.draw(int_array((k,)))
     position = data.draw(st.integers(0, stride * (h_out - 1)))
-    fig, shown = backprop_stride_figure(g, w, stride, length, position)
+    _fig, shown = backprop_stride_figure(g, w, stride, length, position)
     by_index = [sum(g[m] * w[u] for m in range(h_out) for u in range(k) if stride * m + u == i) for i in range(length)]
     assert shown["grad_x"].tolist() == by_index
     assert shown["correlation"].tolist() == by_index[: shown["correlation"].size]
@@ -80,5 +80,5 @@ def test_taps_read_matches_the_index_formula(geometry):
     assert grid == (7 + 2 * p, 7 + 2 * p)
     for m, n in outputs:
         assert found[(m, n)] == [(s * m + d * u, s * n + d * v) for u in range(k) for v in range(k)]
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     assert draw_taps(ax, shape, k, outputs, **geometry) == found
