@@ -28,7 +28,7 @@ def _finish(ax) -> None:
     # the figure's height follows the drawing's aspect, so no band of white is left above or below
     (x0, x1), (y1, y0) = ax.get_xlim(), ax.get_ylim()
     fig = ax.figure
-    if ax.get_position().height > 0.99:
+    if ax.get_position(original=True).height > 0.99:
         width = fig.get_figwidth()
         fig.set_figheight(width * abs(y1 - y0) / abs(x1 - x0))
 
