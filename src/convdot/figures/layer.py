@@ -2,7 +2,7 @@ r"""Figures of the layer pages (depth, geometry, transposed convolution, backpro
 
 Each function computes what it draws with `convdot` and returns `(fig, shown)`: the matplotlib
 figure and a dict of the arrays whose numbers it shows, so that the page can assert those
-numbers against the library. Colours follow {py:data}`convdot.figures.ROLE_COLORS`; every cell
+numbers against the library. Colours follow `convdot.figures.ROLE_COLORS`; every cell
 carries its number, padding is hatched as well as grey, and highlighted cells have a thick edge.
 """
 
