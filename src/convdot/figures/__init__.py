@@ -8,5 +8,15 @@ role is named in a label or a hatch.
 """
 
 from ._style import ROLE_COLORS, draw_grid, new_figure
+from .layer import backprop_stride_figure, depth_figure, draw_taps, stamp_figure, taps_read
 
-__all__ = ["ROLE_COLORS", "draw_grid", "new_figure"]
+__all__ = [
+    "ROLE_COLORS",
+    "backprop_stride_figure",
+    "depth_figure",
+    "draw_grid",
+    "draw_taps",
+    "new_figure",
+    "stamp_figure",
+    "taps_read",
+]
