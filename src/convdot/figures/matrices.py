@@ -14,13 +14,13 @@ import numpy as np
 from ._style import ROLE_COLORS, draw_grid, new_figure
 
 __all__ = [
-    "draw_matrix",
-    "im2col_figure",
-    "copies_figure",
     "conv_matrix_figure",
-    "zero_circular_figure",
-    "wrap_figure",
+    "copies_figure",
+    "draw_matrix",
     "fft_cost_figure",
+    "im2col_figure",
+    "wrap_figure",
+    "zero_circular_figure",
 ]
 
 MARK_HATCH = "xx"
@@ -89,9 +89,7 @@ def draw_matrix(
 
 def _axes(width: float, height: float):
     fig = new_figure(width, height)
-    ax = fig.add_axes([0.0, 0.0, 1.0, 1.0])
-    ax.set_xlim(0, 0)
-    ax.set_ylim(0, 0)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     return fig, ax
 
 
@@ -154,7 +152,7 @@ def zero_circular_figure(t_zero: np.ndarray, t_circular: np.ndarray, block_shape
     rows, cols = t_zero.shape
     wrapped = (t_circular != t_zero) & (t_circular != 0)
     fig, ax = _axes(9.0, 4.8)
-    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="zero padding: doubly block Toeplitz")
+    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="zero padding: BTTB")
     draw_matrix(
         ax,
         t_circular,
@@ -183,7 +181,7 @@ def wrap_figure(circular: np.ndarray, linear: np.ndarray, b: np.ndarray):
     wrapped = np.ones(circular.shape, dtype=bool)
     wrapped[: linear.shape[0], : linear.shape[1]] = False
     fig, ax = _axes(7.0, 3.6)
-    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=11, title="circular, N = (H, W)")
+    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=11, title="circular: N₀ = H, N₁ = W")
     draw_grid(ax, b, "kernel", origin=(cols + 1.2, 1), title="B", fontsize=11)
     draw_grid(ax, linear, "output", origin=(cols + b.shape[1] + 2.4, 1), title="linear, valid", fontsize=11)
     ax.text(
