@@ -101,10 +101,10 @@ def _finish(ax) -> None:
 def im2col_figure(b: np.ndarray, x_col: np.ndarray, row: np.ndarray, out_shape: tuple[int, int]):
     """vec(B) as a column (kernel colour), X_col (input colour) and the row vec(B)ᵀ X_col (output colour)."""
     hw, cols = x_col.shape
-    fig, ax = _axes(6.4, 6.6)
+    fig, ax = _axes(6.4, 7.0)
     draw_grid(ax, b.reshape(-1, 1), "kernel", origin=(0, 0), title="vec(B)")
     draw_grid(ax, x_col, "input", origin=(2.5, 0), title="X_col")
-    draw_grid(ax, row.reshape(1, -1), "output", origin=(2.5, hw + 1.6), title="vec(B)ᵀ X_col")
+    draw_grid(ax, row.reshape(1, -1), "output", origin=(2.5, hw + 2.4), title="vec(B)ᵀ X_col")
     h_out, w_out = out_shape
     for c, (m, n) in enumerate(np.ndindex(h_out, w_out)):
         ax.text(2.5 + c + 0.5, hw + 0.35, f"{m},{n}", ha="center", va="center", fontsize=8, rotation=90)
