@@ -151,12 +151,12 @@ def fft_correlate_error_bound(
     [fl(\mathcal F A) \cdot \overline{fl(\mathcal F B)}])$, each transform satisfying
     {py:func}`fft_transform_error`'s $\varphi = \varphi_t$, each complex product relative
     error at most $\sqrt 2\,\gamma_2$ ({cite:t}`higham2002accuracy`, §3.6), the scaling by $1/N$
-    exact (a power of two; no underflow or overflow). With $\|X\|_1 = \sum |X|$,
-    $\alpha = \|A\|_F$, $a_1 = \|A\|_1$, $\beta = \|B\|_F$, $b_1 = \|B\|_1$ and
-    $\rho = \min(a_1 \beta,\ \alpha b_1)$:
+    exact (a power of two; no underflow or overflow). With $\|X\|_1 = \sum |X|$ (entrywise) and
+    $\rho = \min(\|A\|_1 \|B\|_F,\ \|A\|_F \|B\|_1)$:
 
     $$\|\hat C - C\|_F \le \varphi\rho + (1 + \varphi)\Big[(1 + \sqrt2\gamma_2)
-    \big(\varphi(\alpha b_1 + a_1 \beta) + \varphi^2 \sqrt N \alpha\beta\big) + \sqrt 2 \gamma_2\,\rho\Big],$$
+    \big(\varphi(\|A\|_F\|B\|_1 + \|A\|_1\|B\|_F) + \varphi^2 \sqrt{N_0 N_1}\, \|A\|_F\|B\|_F\big)
+    + \sqrt 2 \gamma_2\,\rho\Big],$$
 
     where $C$ is the exact circular correlation of the $N_0 \times N_1$ arrays; its entries at the
     outputs of `mode` are the linear correlation's, so the bound holds for the error of those
@@ -166,7 +166,9 @@ def fft_correlate_error_bound(
     precision (default: that of `correlate_fft`, float64 for integers); `twiddle_error` $\tau$.
 
     **Returns**: the bound, a float. **Raises** `ValueError` when the transform shape is not a pair
-    of powers of two: Theorem 24.2 is proven for radix 2 only.
+    of powers of two: Theorem 24.2 is proven for radix 2 only. The library's FFT (scipy's
+    pocketfft: real-input, mixed-radix transforms) is not that algorithm; the bound is proven for
+    the radix-2 model, and the pages and tests check that the library's error stays within it.
 
     ```python
     >>> A, B = np.ones((8, 8)), np.ones((3, 3))
@@ -195,12 +197,12 @@ def fft_correlate_error_bound(
         )
     t = sum(n.bit_length() - 1 for n in shape)
     phi = fft_transform_error(t, dtype, twiddle_error)
-    g2 = np.sqrt(2) * gamma(2, dtype)
+    g2 = math.sqrt(2) * gamma(2, dtype)
     a_abs, b_abs = np.abs(a).astype(np.float64), np.abs(b).astype(np.float64)
-    alpha, a1 = float(np.sqrt(np.sum(a_abs**2))), float(np.sum(a_abs))
-    beta, b1 = float(np.sqrt(np.sum(b_abs**2))), float(np.sum(b_abs))
-    rho = min(a1 * beta, alpha * b1)
-    inner = (1 + g2) * (phi * (alpha * b1 + a1 * beta) + phi**2 * np.sqrt(shape[0] * shape[1]) * alpha * beta)
+    a_f, a1 = float(np.sqrt(np.sum(a_abs**2))), float(np.sum(a_abs))  # ||A||_F, ||A||_1
+    b_f, b1 = float(np.sqrt(np.sum(b_abs**2))), float(np.sum(b_abs))
+    rho = min(a1 * b_f, a_f * b1)
+    inner = (1 + g2) * (phi * (a_f * b1 + a1 * b_f) + phi**2 * math.sqrt(shape[0] * shape[1]) * a_f * b_f)
     bound = phi * rho + (1 + phi) * (inner + g2 * rho)
     # The norms are float64 sums of n non-negative terms (relative error at most gamma_n, one more
     # u for a square root), multiplied in pairs, and the formula adds a few roundings more: every
