@@ -2,12 +2,10 @@
 
 Each function draws the arrays it is given, which the page computes with `convdot` and asserts
 before it draws them, and returns the `matplotlib.figure.Figure`. Roles keep the site's colours
-({py:data}`convdot.figures.ROLE_COLORS`); what colour marks is also marked by a hatch or a label.
+(`convdot.figures.ROLE_COLORS`); what colour marks is also marked by a hatch or a label.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import numpy as np
 
@@ -129,7 +127,7 @@ def copies_figure(copies: np.ndarray, maximum: int):
 
 
 def conv_matrix_figure(
-    t: np.ndarray, block_shape: tuple[int, int], row_labels: Sequence[str], col_labels: Sequence[str]
+    t: np.ndarray, block_shape: tuple[int, int], row_labels: list[str], col_labels: list[str]
 ):
     """T_B with its blocks outlined; zeros left blank."""
     rows, cols = t.shape
