@@ -126,9 +126,7 @@ def copies_figure(copies: np.ndarray, maximum: int):
     return fig
 
 
-def conv_matrix_figure(
-    t: np.ndarray, block_shape: tuple[int, int], row_labels: list[str], col_labels: list[str]
-):
+def conv_matrix_figure(t: np.ndarray, block_shape: tuple[int, int], row_labels: list[str], col_labels: list[str]):
     """T_B with its blocks outlined; zeros left blank."""
     rows, cols = t.shape
     fig, ax = _axes(9.0, 4.6)
