@@ -144,29 +144,27 @@ def conv_matrix_figure(t: np.ndarray, block_shape: tuple[int, int], row_labels: 
 
 
 def zero_circular_figure(t_zero: np.ndarray, t_circular: np.ndarray, block_shape: tuple[int, int]):
-    """The zero-padding matrix beside the circular one; entries that only the circular one has are marked."""
+    """The zero-padding matrix above the circular one; entries that only the circular one has are marked.
+
+    Stacked, not side by side, so that both stay readable at phone width.
+    """
     rows, cols = t_zero.shape
     wrapped = (t_circular != t_zero) & (t_circular != 0)
-    fig, ax = _axes(9.0, 4.8)
-    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="zero padding: BTTB")
+    fig, ax = _axes(5.0, 11.0)
+    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="zero padding: BTTB", fontsize=10)
     draw_matrix(
         ax,
         t_circular,
         "kernel",
-        origin=(cols + 1.5, 0),
+        origin=(0, rows + 2.6),
         marked=wrapped,
         blocks=block_shape,
         title="circular padding: BCCB",
-    )
-    ax.text(
-        cols + 0.75,
-        rows + 0.9,
-        "hatched, bold: weights that wrap around the edge (only in the circular matrix)",
-        ha="center",
-        va="center",
         fontsize=10,
     )
-    ax.set_ylim(rows + 1.5, -1.8)
+    ax.text(cols / 2, 2 * rows + 3.4, "hatched, bold: weights that wrap around", ha="center", va="center", fontsize=11)
+    ax.text(cols / 2, 2 * rows + 4.2, "an edge (only in the circular matrix)", ha="center", va="center", fontsize=11)
+    ax.set_ylim(2 * rows + 4.8, -1.8)
     _finish(ax)
     return fig
 
