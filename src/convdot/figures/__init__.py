@@ -7,6 +7,7 @@ a highlight; colour never carries meaning alone, since every cell shows its numb
 role is named in a label or a hatch.
 """
 
+from . import matrices
 from ._style import ROLE_COLORS, draw_grid, new_figure
 
-__all__ = ["ROLE_COLORS", "draw_grid", "new_figure"]
+__all__ = ["ROLE_COLORS", "draw_grid", "matrices", "new_figure"]
