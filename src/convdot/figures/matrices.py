@@ -169,24 +169,24 @@ def zero_circular_figure(t_zero: np.ndarray, t_circular: np.ndarray, block_shape
     return fig
 
 
-def wrap_figure(circular: np.ndarray, linear: np.ndarray, b: np.ndarray):
-    """The circular correlation with its wrapped outputs marked, beside the kernel and the linear valid one."""
+def wrap_figure(circular: np.ndarray, linear: np.ndarray):
+    """The circular correlation with its wrapped outputs marked, beside the linear valid one."""
     rows, cols = circular.shape
     wrapped = np.ones(circular.shape, dtype=bool)
     wrapped[: linear.shape[0], : linear.shape[1]] = False
-    fig, ax = _axes(7.0, 3.6)
-    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=11, title="circular: N₀ = H, N₁ = W")
-    draw_grid(ax, b, "kernel", origin=(cols + 1.2, 1), title="B", fontsize=11)
-    draw_grid(ax, linear, "output", origin=(cols + b.shape[1] + 2.4, 1), title="linear, valid", fontsize=11)
+    fig, ax = _axes(5.0, 3.9)
+    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=13, title="circular")
+    x_linear = cols + 1.5
+    draw_grid(ax, linear, "output", origin=(x_linear, 0), title="linear, valid", fontsize=13)
     ax.text(
-        (cols + b.shape[1] + 2.4 + linear.shape[1]) / 2,
-        rows + 0.7,
-        "hatched, bold: outputs whose window wraps around",
+        (x_linear + linear.shape[1]) / 2,
+        rows + 0.8,
+        "hatched, bold: the window wraps",
         ha="center",
         va="center",
-        fontsize=10,
+        fontsize=12,
     )
-    ax.set_ylim(rows + 1.2, -1.8)
+    ax.set_ylim(rows + 1.3, -1.9)
     _finish(ax)
     return fig
 
