@@ -18,8 +18,11 @@ instead of a hand-picked tolerance.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from ._shapes import mode_padding
 from .correlate import correlate2d
 from .layer.conv import conv2d
 
@@ -101,3 +104,108 @@ def conv2d_error_bound(
             dtype = np.result_type(dtype, operands[2].dtype)
     n = w.shape[-3] * w.shape[-2] * w.shape[-1] + (bias is not None)
     return _bound(absolute, n, np.dtype(dtype))
+
+
+def fft_transform_error(t: int, dtype: object, twiddle_error: float | None = None) -> float:
+    r"""Higham's normwise relative error $\varphi_t = t\eta / (1 - t\eta)$ of a radix-2 FFT of length $2^t$.
+
+    {cite:t}`higham2002accuracy` (§24.1, Theorem 24.2): if $\hat y = fl(F x)$ is computed by the
+    Cooley-Tukey radix-2 FFT of length $n = 2^t$, with computed twiddle factors
+    $\hat\omega$ that satisfy $|\hat\omega - \omega| \le \tau$, then
+
+    $$\frac{\|\hat y - y\|_2}{\|y\|_2} \le \frac{t\eta}{1 - t\eta}, \qquad
+    \eta = \tau + \gamma_4 (\sqrt 2 + \tau).$$
+
+    A 2-D transform of $N_0 \times N_1 = 2^{t_0} \times 2^{t_1}$ done as 1-D transforms along rows
+    and then columns obeys the same bound with $t = t_0 + t_1$ (Frobenius norms), because
+    $(1 + \varphi_{t_0})(1 + \varphi_{t_1}) \le 1 + \varphi_{t_0 + t_1}$.
+    `twiddle_error` is $\tau$ (default: $u$ of `dtype`, twiddles correctly rounded); requires $t\eta < 1$.
+
+    ```python
+    >>> eta = unit_roundoff(np.float64) + gamma(4, np.float64) * (2**0.5 + unit_roundoff(np.float64))
+    >>> fft_transform_error(12, np.float64) == 12 * eta / (1 - 12 * eta)
+    True
+    >>> fft_transform_error(0, np.float64)  # a transform of length 1 is exact
+    0.0
+
+    ```
+    """
+    u = unit_roundoff(dtype)
+    tau = u if twiddle_error is None else float(twiddle_error)
+    if tau < 0:
+        raise ValueError(f"twiddle_error must be >= 0; got {twiddle_error!r}")
+    eta = tau + gamma(4, dtype) * (math.sqrt(2) + tau)
+    if t * eta >= 1:
+        raise ValueError(f"the FFT bound needs t * eta < 1; got t={t!r} with eta={eta!r}")
+    return t * eta / (1 - t * eta)
+
+
+def fft_correlate_error_bound(
+    a: object, b: object, mode: str = "valid", dtype: object = None, twiddle_error: float | None = None
+) -> float:
+    r"""A proven normwise bound on $\|\hat C - C\|_F$ for a correlation computed through three radix-2 FFTs.
+
+    The computation modelled is the one of {py:func}`convdot.forms.correlate_fft`: $A$ padded
+    for `mode`, $B$ padded with zeros to the transform shape $N_0 \times N_1$
+    ({py:func}`convdot.forms.fft_shape`, $N = N_0 N_1 = 2^t$), $\hat C = fl(\mathcal F^{-1}
+    [fl(\mathcal F A) \cdot \overline{fl(\mathcal F B)}])$, each transform satisfying
+    {py:func}`fft_transform_error`'s $\varphi = \varphi_t$, each complex product relative
+    error at most $\sqrt 2\,\gamma_2$ ({cite:t}`higham2002accuracy`, §3.6), the scaling by $1/N$
+    exact (a power of two; no underflow or overflow). With $\|X\|_1 = \sum |X|$ (entrywise) and
+    $\rho = \min(\|A\|_1 \|B\|_F,\ \|A\|_F \|B\|_1)$:
+
+    $$\|\hat C - C\|_F \le \varphi\rho + (1 + \varphi)\Big[(1 + \sqrt2\gamma_2)
+    \big(\varphi(\|A\|_F\|B\|_1 + \|A\|_1\|B\|_F) + \varphi^2 \sqrt{N_0 N_1}\, \|A\|_F\|B\|_F\big)
+    + \sqrt 2 \gamma_2\,\rho\Big],$$
+
+    where $C$ is the exact circular correlation of the $N_0 \times N_1$ arrays; its entries at the
+    outputs of `mode` are the linear correlation's, so the bound holds for the error of those
+    outputs (and for the largest one). The derivation is on the page {doc}`/fft`.
+
+    **Parameters**: `a`, `b`, `mode` as {py:func}`convdot.correlate2d`; `dtype` the working
+    precision (default: that of `correlate_fft`, float64 for integers); `twiddle_error` $\tau$.
+
+    **Returns**: the bound, a float. **Raises** `ValueError` when the transform shape is not a pair
+    of powers of two: Theorem 24.2 is proven for radix 2 only. The library's FFT (scipy's
+    pocketfft: real-input, mixed-radix transforms) is not that algorithm; the bound is proven for
+    the radix-2 model, and the pages and tests check that the library's error stays within it.
+
+    ```python
+    >>> A, B = np.ones((8, 8)), np.ones((3, 3))
+    >>> bound = fft_correlate_error_bound(A, B)
+    >>> phi, g2 = fft_transform_error(6, np.float64), np.sqrt(2) * gamma(2, np.float64)
+    >>> rho = min(64 * 3, 8 * 9)
+    >>> expected = phi * rho + (1 + phi) * ((1 + g2) * (phi * (8 * 9 + 64 * 3) + phi**2 * 8 * 8 * 3) + g2 * rho)
+    >>> bool(expected <= bound <= expected * (1 + 1e-12))  # enlarged for the float64 norms
+    True
+
+    ```
+    """
+    from .forms import fft_shape
+
+    a = np.asarray(a)
+    b = np.asarray(b)
+    if dtype is None:
+        dtype = correlate2d(a[:1, :1], b[:1, :1]).dtype
+        dtype = dtype if np.dtype(dtype).kind == "f" else np.float64
+    (top, bottom), (left, right) = mode_padding(b.shape, mode)
+    shape = fft_shape((a.shape[0] + top + bottom, a.shape[1] + left + right))
+    if any(n & (n - 1) for n in shape):
+        raise ValueError(
+            f"the FFT bound is proven for radix-2 transforms only; the transform shape {shape} "
+            "is not a pair of powers of two"
+        )
+    t = sum(n.bit_length() - 1 for n in shape)
+    phi = fft_transform_error(t, dtype, twiddle_error)
+    g2 = math.sqrt(2) * gamma(2, dtype)
+    a_abs, b_abs = np.abs(a).astype(np.float64), np.abs(b).astype(np.float64)
+    a_f, a1 = float(np.sqrt(np.sum(a_abs**2))), float(np.sum(a_abs))  # ||A||_F, ||A||_1
+    b_f, b1 = float(np.sqrt(np.sum(b_abs**2))), float(np.sum(b_abs))
+    rho = min(a1 * b_f, a_f * b1)
+    inner = (1 + g2) * (phi * (a_f * b1 + a1 * b_f) + phi**2 * math.sqrt(shape[0] * shape[1]) * a_f * b_f)
+    bound = phi * rho + (1 + phi) * (inner + g2 * rho)
+    # The norms are float64 sums of n non-negative terms (relative error at most gamma_n, one more
+    # u for a square root), multiplied in pairs, and the formula adds a few roundings more: every
+    # term's relative error is below gamma_{3n + 20}, so dividing by 1 - that bounds the exact value.
+    n = a.size + b.size
+    return float(bound / (1 - gamma(3 * n + 20, np.float64)))

@@ -7,6 +7,7 @@ a highlight; colour never carries meaning alone, since every cell shows its numb
 role is named in a label or a hatch.
 """
 
+from . import matrices
 from ._style import ROLE_COLORS, draw_grid, new_figure
 from .layer import backprop_stride_figure, depth_figure, draw_taps, stamp_figure, taps_read
 
@@ -16,6 +17,7 @@ __all__ = [
     "depth_figure",
     "draw_grid",
     "draw_taps",
+    "matrices",
     "new_figure",
     "stamp_figure",
     "taps_read",
