@@ -138,6 +138,7 @@ function stateFrom(preset) {
     playing: false,
     inputError: null,
     badField: null,
+    whereOpen: false,
   };
 }
 
@@ -268,30 +269,31 @@ function mount(root) {
 
   const presetSelect = el(
     "select",
-    { id: `${uid}-preset`, onchange: (e) => loadPreset(e.target.value) },
+    { id: `${uid}-preset`, name: "preset", onchange: (e) => loadPreset(e.target.value) },
     Object.entries(presets).map(([key, p]) => el("option", { value: key, text: p.title })),
   );
   const modeSelect = el(
     "select",
-    { id: `${uid}-mode`, onchange: (e) => setMode(e.target.value) },
+    { id: `${uid}-mode`, name: "mode", onchange: (e) => setMode(e.target.value) },
     el("option", { value: "conv2d", text: "convolution layer (conv2d)" }),
     el("option", { value: "transposed", text: "transposed convolution" }),
   );
   const paddingModeSelect = el(
     "select",
-    { id: `${uid}-paddingMode`, onchange: (e) => update({ paddingMode: e.target.value }) },
+    { id: `${uid}-paddingMode`, name: "paddingMode", onchange: (e) => update({ paddingMode: e.target.value }) },
     PADDING_MODES.map((m) => el("option", { value: m, text: m })),
   );
-  const biasBox = el("input", { type: "checkbox", id: `${uid}-useBias`, onchange: (e) => setBias(e.target.checked) });
+  const biasBox = el("input", { type: "checkbox", id: `${uid}-useBias`, name: "useBias", onchange: (e) => setBias(e.target.checked) });
   const biasValues = el("input", {
     type: "text",
     id: `${uid}-bias`,
+    name: "bias",
     autocomplete: "off",
     onchange: (e) => setBiasValues(e.target.value),
   });
-  const flipBox = el("input", { type: "checkbox", id: `${uid}-flip`, onchange: (e) => update({ flip: e.target.checked }) });
-  const xText = el("textarea", { id: `${uid}-x`, rows: 6, spellcheck: "false", onchange: (e) => setValues("x", e.target.value) });
-  const wText = el("textarea", { id: `${uid}-w`, rows: 6, spellcheck: "false", onchange: (e) => setValues("w", e.target.value) });
+  const flipBox = el("input", { type: "checkbox", id: `${uid}-flip`, name: "flip", onchange: (e) => update({ flip: e.target.checked }) });
+  const xText = el("textarea", { id: `${uid}-x`, name: "x", rows: 6, spellcheck: "false", onchange: (e) => setValues("x", e.target.value) });
+  const wText = el("textarea", { id: `${uid}-w`, name: "w", rows: 6, spellcheck: "false", onchange: (e) => setValues("w", e.target.value) });
   const viewRadios = Object.entries(VIEWS).map(([key, label]) => {
     const id = `${uid}-view-${key}`;
     const radio = el("input", { type: "radio", name: `${uid}-view`, id, value: key, onchange: () => update({ view: key }) });
@@ -515,6 +517,9 @@ function mount(root) {
     playButton.textContent = state.playing ? "Pause" : "Play";
     playButton.setAttribute("aria-pressed", String(state.playing));
 
+    // re-rendering replaces the cells: keep the keyboard focus on the cell of the same index
+    const focused = picture.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused?.dataset?.i === undefined ? null : JSON.stringify({ ...focused.dataset });
     let result;
     try {
       result = compute(state);
@@ -531,6 +536,10 @@ function mount(root) {
     sizes.replaceChildren(sizeFormula(result));
     if (result.kind === "transposed") renderTransposed(result);
     else renderConv(result);
+    if (focusKey !== null) {
+      const again = [...picture.querySelectorAll("button")].find((b) => JSON.stringify({ ...b.dataset }) === focusKey);
+      again?.focus();
+    }
   }
 
   function sizeFormula(r) {
@@ -727,7 +736,7 @@ function mount(root) {
           : `tap (u, v) = (${q.u}, ${q.v}): x[${q.c}, ${q.row}, ${q.col}] × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = ${fmt(q.x)} × ${fmt(q.w)} = ${fmt(q.x * q.w)}`,
       ),
     );
-    return el("details", { class: "explorer-where" }, el("summary", { text: `Where each of the ${list.length} products comes from` }), el("ul", {}, items));
+    return el("details", { class: "explorer-where", open: state.whereOpen, ontoggle: (e) => (state.whereOpen = e.target.open) }, el("summary", { text: `Where each of the ${list.length} products comes from` }), el("ul", {}, items));
   }
 
   function renderTransposed(r) {
