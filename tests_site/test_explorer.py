@@ -108,6 +108,7 @@ class Tab:
         self.tab.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         self.tab.on("pageerror", lambda e: self.errors.append(str(e)))
         self.tab.on("framenavigated", lambda f: self.documents.append(f.url) if f == self.tab.main_frame else None)
+        self.tab.set_default_timeout(120_000)  # the machine that builds may be busy; nothing here is timed
         self.tab.goto(base_url + page, wait_until="load")
         self.tab.wait_for_selector(".convdot-explorer.is-live")
         self.root = self.tab.locator(".convdot-explorer").first
@@ -246,11 +247,11 @@ def assert_formula(state: dict, expected_shape) -> None:
 # --- the tests -------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_each_explorer_starts_from_its_preset_and_shows_convdots_numbers(open_tab, page: str) -> None:
-    tab = open_tab(page)
+@pytest.mark.parametrize("explorer_page", PAGES)
+def test_each_explorer_starts_from_its_preset_and_shows_convdots_numbers(open_tab, explorer_page: str) -> None:
+    tab = open_tab(explorer_page)
     state = tab.read()
-    assert state["live"] and state["preset"] == PAGES[page]
+    assert state["live"] and state["preset"] == PAGES[explorer_page]
     assert_matches_convdot(state)
     assert_formula(state, convdot_output(state).shape)
     assert state["buttons"] and all(kind == "button" for kind in state["buttons"])
@@ -259,9 +260,9 @@ def test_each_explorer_starts_from_its_preset_and_shows_convdots_numbers(open_ta
     assert not figure[0]["shown"], "the static figure is for print and no-JS; the live explorer replaces it"
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_the_theorem_links_reach_their_anchors(open_tab, page: str, site: Path) -> None:
-    tab = open_tab(page)
+@pytest.mark.parametrize("explorer_page", PAGES)
+def test_the_theorem_links_reach_their_anchors(open_tab, explorer_page: str, site: Path) -> None:
+    tab = open_tab(explorer_page)
     hrefs = set(tab.read()["links"])
     for view in ("sum", "dot", "im2col", "matrix"):
         if tab.read()["mode"] == "transposed":
@@ -273,7 +274,7 @@ def test_the_theorem_links_reach_their_anchors(open_tab, page: str, site: Path) 
         target, fragment = resolve_internal(site, url)
         assert target.is_file(), url
         assert fragment in anchors_of(target), url
-    if PAGES[page] != "transposed":
+    if PAGES[explorer_page] != "transposed":
         for anchor in ("thm-hadamard-dot", "thm-im2col", "thm-conv-matrix", "thm-stride-output-size"):
             assert any(url.endswith("#" + anchor) for url in hrefs), anchor
 
@@ -517,16 +518,16 @@ def test_the_explorer_works_from_the_keyboard(open_tab) -> None:
         assert name in reached, name
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_no_serious_accessibility_violation_and_no_overflow_at_either_width(open_tab, page: str) -> None:
-    tab = open_tab(page)
+@pytest.mark.parametrize("explorer_page", PAGES)
+def test_no_serious_accessibility_violation_and_no_overflow_at_either_width(open_tab, explorer_page: str) -> None:
+    tab = open_tab(explorer_page)
     tab.tab.add_script_tag(path=str(AXE))
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
         tab.tab.set_viewport_size(viewport)
         tab.tab.wait_for_timeout(400)
         violations = tab.tab.evaluate(_AXE_ON_EXPLORER)
         serious = [v for v in violations if v["impact"] in SERIOUS]
-        assert not serious, f"{page} ({name}): {serious}"
+        assert not serious, f"{explorer_page} ({name}): {serious}"
         width = tab.tab.evaluate("() => document.documentElement.scrollWidth")
-        assert width <= viewport["width"], f"{page} ({name}): the page is {width}px wide"
+        assert width <= viewport["width"], f"{explorer_page} ({name}): the explorer_page is {width}px wide"
         tab.read()
