@@ -25,6 +25,7 @@ extensions = [
     "autodoc2",
     "sphinx.ext.intersphinx",
     "site_build",  # offline MathJax, pages re-run when src/convdot changes, reproducible bytes
+    "explorer.directive",  # the interactive explorer (conf/explorer/), checked against convdot in Node
     "sphinx_proof",
     "sphinxcontrib.bibtex",
     "sphinx_exercise",

@@ -1,0 +1,265 @@
+"""The `{explorer}` directive: the interactive convolution explorer, placed in a page.
+
+A local Sphinx extension (listed in conf.py's ``extensions`` as ``explorer.directive``).
+
+In a page::
+
+    :::{explorer}
+    :preset: worked
+    :flip:
+    :view: dot
+    :::
+
+``preset`` (required) is a key of ``conf/explorer/presets.json``: ``worked``, ``rgb``,
+``strided``, ``dilated``, ``depthwise`` or ``transposed``. The other options override the
+preset's settings: ``stride``, ``dilation``, ``groups``, ``output-padding`` (ints),
+``padding`` (an int, ``same`` or ``valid``), ``padding-mode`` (``zeros``, ``reflect``,
+``replicate``, ``circular``), ``view`` (``sum``, ``dot``, ``im2col``, ``matrix``) and the flag
+``flip`` (start in true-convolution mode). The settings are written into the page; the
+widget (``explorer.mjs``, ``explorer.css`` and ``arithmetic.mjs``, copied into
+``_static/explorer/``) reads them there.
+
+Print and no-JavaScript
+    The directive also leaves a static SVG figure of those settings, drawn by the library
+    (``convdot.figures.explorer``, run in a subprocess because Sphinx itself never imports
+    numpy) and cached in the doctree directory under a hash of the settings, the library and
+    the figure code, so two builds write the same bytes. The widget hides it on screen once
+    it runs; print shows it instead of the controls.
+
+The build's check
+    When the build starts, ``arithmetic_check.py`` runs ``arithmetic.mjs`` in Node on 600
+    seeded random calls and 25 bad arguments and compares every answer with convdot, in a
+    subprocess beside the build; after reading the pages the build waits for it and fails on
+    any mismatch. A stamp (hash of the module, the check and the library) skips a check that
+    already passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import ClassVar
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util.docutils import SphinxDirective
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+LIBRARY = ROOT / "src" / "convdot"
+ASSETS = ("arithmetic.mjs", "explorer.mjs", "explorer.css")
+PRESETS_FILE = HERE / "presets.json"
+VIEWS = ("sum", "dot", "im2col", "matrix")
+PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
+# The theorem each view restates, as (document, anchor): the links the widget draws.
+THEOREMS = {
+    "sum": ("definition", "def-correlation"),
+    "layer": ("layer-depth", "def-layer-conv2d"),
+    "dot": ("hadamard-dot", "thm-hadamard-dot"),
+    "im2col": ("im2col", "thm-im2col"),
+    "matrix": ("conv-matrix", "thm-conv-matrix"),
+    "flip": ("definition", "lem-flip"),
+    "size": ("layer-geometry", "thm-stride-output-size"),
+    "transposed": ("layer-transpose", "def-transpose-conv"),
+    "transposedSize": ("layer-transpose", "thm-transpose-size"),
+}
+
+
+def _digest(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part + b"\0")
+    return digest.hexdigest()
+
+
+def library_digest() -> bytes:
+    digest = hashlib.sha256()
+    for path in sorted(p for p in LIBRARY.rglob("*.py") if "__pycache__" not in p.parts):
+        digest.update(path.relative_to(LIBRARY).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest().encode()
+
+
+def subprocess_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), env.get("PYTHONPATH")]))
+    env["MATPLOTLIBRC"] = str(HERE.parent / "matplotlibrc")
+    env["PYTHONHASHSEED"] = "0"
+    return env
+
+
+def presets() -> dict:
+    return json.loads(PRESETS_FILE.read_text(encoding="utf-8"))
+
+
+def _padding(argument: str) -> int | str:
+    argument = argument.strip()
+    if argument in ("same", "valid"):
+        return argument
+    return directives.nonnegative_int(argument)
+
+
+class explorer_node(nodes.General, nodes.Element):  # noqa: N801 (docutils names nodes in lower case)
+    """The widget's root element; its children are the static figure."""
+
+
+class Explorer(SphinxDirective):
+    has_content = False
+    option_spec: ClassVar[dict] = {
+        "preset": lambda arg: directives.choice(arg, tuple(presets())),
+        "stride": directives.positive_int,
+        "dilation": directives.positive_int,
+        "groups": directives.positive_int,
+        "output-padding": directives.nonnegative_int,
+        "padding": _padding,
+        "padding-mode": lambda arg: directives.choice(arg, PADDING_MODES),
+        "view": lambda arg: directives.choice(arg, VIEWS),
+        "flip": directives.flag,
+    }
+
+    def run(self) -> list[nodes.Node]:
+        if "preset" not in self.options:
+            raise self.error(f"explorer needs a :preset: option, one of {', '.join(presets())}")
+        name = self.options["preset"]
+        config = dict(presets()[name], preset=name)
+        for option, key in (
+            ("stride", "stride"),
+            ("dilation", "dilation"),
+            ("groups", "groups"),
+            ("output-padding", "outputPadding"),
+            ("padding", "padding"),
+            ("padding-mode", "paddingMode"),
+            ("view", "view"),
+        ):
+            if option in self.options:
+                config[key] = self.options[option]
+        if "flip" in self.options:
+            config["flip"] = True
+        text = json.dumps(config, sort_keys=True, separators=(",", ":"))
+        svg, alt = self.static_figure(text)
+        root = explorer_node(config=text)
+        figure = nodes.figure(classes=["convdot-explorer-static"])
+        uri = "/" + Path(os.path.relpath(svg, self.env.srcdir)).as_posix()
+        figure += nodes.image(uri=uri, alt=alt)
+        caption = f"The explorer's starting point ({config['title']}), drawn by convdot (for print and no JavaScript)."
+        figure += nodes.caption("", caption)
+        root += figure
+        return [root]
+
+    def static_figure(self, text: str) -> tuple[Path, str]:
+        """The SVG of the settings `text` (cached under its hash) and its alt text."""
+        module = LIBRARY / "figures" / "explorer.py"
+        style = LIBRARY / "figures" / "_style.py"
+        key = _digest(text.encode(), module.read_bytes(), style.read_bytes(), library_digest())
+        cache = Path(self.env.doctreedir) / "explorer"
+        svg, alt_file = cache / f"explorer-{key[:20]}.svg", cache / f"explorer-{key[:20]}.alt"
+        if not (svg.is_file() and alt_file.is_file()):
+            cache.mkdir(parents=True, exist_ok=True)
+            done = subprocess.run(
+                [sys.executable, "-m", "convdot.figures.explorer", str(svg)],
+                input=text,
+                capture_output=True,
+                text=True,
+                env=subprocess_env(),
+                cwd=ROOT,
+            )
+            if done.returncode:
+                raise self.error(f"convdot could not draw the explorer's settings {text}:\n{done.stderr[-2000:]}")
+            alt_file.write_text(done.stdout.strip(), encoding="utf-8")
+        return svg, alt_file.read_text(encoding="utf-8")
+
+
+def visit_explorer(self, node: explorer_node) -> None:
+    current = self.builder.current_docname
+    root = self.builder.get_relative_uri(current, "index").removesuffix("index.html")
+    links = {
+        view: self.builder.get_relative_uri(current, doc) + "#" + anchor for view, (doc, anchor) in THEOREMS.items()
+    }
+    self.body.append(
+        f'<div class="convdot-explorer" data-explorer="{html.escape(node["config"], quote=True)}" '
+        f'data-presets="{html.escape(json.dumps(presets(), separators=(",", ":")), quote=True)}" '
+        f'data-links="{html.escape(json.dumps(links, sort_keys=True), quote=True)}">\n'
+    )
+    self.body.append(f'<script type="module" src="{root}_static/explorer/explorer.mjs"></script>\n')
+
+
+def depart_explorer(self, node: explorer_node) -> None:
+    self.body.append("</div>\n")
+
+
+def skip_explorer(self, node: explorer_node) -> None:
+    """Other builders keep only the static figure."""
+
+
+def copy_assets(app: Sphinx) -> None:
+    if app.builder.format != "html":
+        return
+    target = Path(app.outdir) / "_static" / "explorer"
+    target.mkdir(parents=True, exist_ok=True)
+    for name in ASSETS:
+        shutil.copyfile(HERE / name, target / name)
+
+
+# --- the build's check of arithmetic.mjs against convdot ----------------------------------
+
+_CHECK: dict[str, object] = {}
+
+
+def check_key() -> str:
+    files = [HERE / "arithmetic.mjs", HERE / "check.mjs", HERE / "arithmetic_check.py"]
+    return _digest(*(f.read_bytes() for f in files), library_digest())
+
+
+def start_check(app: Sphinx) -> None:
+    stamp = Path(app.doctreedir) / "explorer-check.stamp"
+    key = check_key()
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    _CHECK.update(
+        stamp=stamp,
+        key=key,
+        process=subprocess.Popen(
+            [sys.executable, str(HERE / "arithmetic_check.py")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            env=subprocess_env(),
+            cwd=ROOT,
+        ),
+    )
+
+
+def finish_check(app: Sphinx, env) -> None:
+    process = _CHECK.pop("process", None)
+    if process is None:
+        return
+    output, _ = process.communicate(timeout=600)
+    if process.returncode:
+        raise ExtensionError(f"conf/explorer/arithmetic.mjs disagrees with convdot:\n{output[-4000:]}")
+    from sphinx.util import logging
+
+    logging.getLogger(__name__).info(output.strip())
+    Path(_CHECK["stamp"]).parent.mkdir(parents=True, exist_ok=True)
+    Path(_CHECK["stamp"]).write_text(str(_CHECK["key"]), encoding="utf-8")
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.add_node(
+        explorer_node,
+        html=(visit_explorer, depart_explorer),
+        latex=(skip_explorer, None),
+        text=(skip_explorer, None),
+    )
+    app.add_directive("explorer", Explorer)
+    app.add_css_file("explorer/explorer.css")
+    app.connect("builder-inited", copy_assets)
+    app.connect("builder-inited", start_check)
+    app.connect("env-updated", finish_check)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

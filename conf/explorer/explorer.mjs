@@ -1,0 +1,841 @@
+// The convolution explorer: the view. Every number it shows comes from arithmetic.mjs,
+// which the build checks against convdot. All settings live in one state object per widget;
+// every change updates the state and re-renders from it. The settings a page chose are in the
+// root element's data-explorer attribute (written by conf/explorer/directive.py), the presets
+// in data-presets and the theorem links in data-links.
+import { conv2d, convTranspose2d, terms } from "./arithmetic.mjs";
+
+const VIEWS = {
+  sum: "Sum of element-wise products",
+  dot: "Dot product of flattened vectors",
+  im2col: "im2col column times kernel row",
+  matrix: "Convolution-matrix row times flattened input",
+};
+const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"];
+const LIMITS = { H: 12, W: 12, kH: 7, kW: 7, cIn: 4, cOut: 4 };
+const SIZE_NAMES = {
+  H: "input height H",
+  W: "input width W",
+  kH: "kernel height k_H",
+  kW: "kernel width k_W",
+  cIn: "input channels C_in",
+  cOut: "output channels C_out",
+};
+const PLAY_MS = 900;
+let instances = 0;
+
+// --- small helpers -------------------------------------------------------------------------
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value === false || value === undefined || value === null) continue;
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else node.setAttribute(key, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(typeof child === "string" ? document.createTextNode(child) : child);
+  }
+  return node;
+}
+
+export function fmt(value) {
+  if (Number.isInteger(value)) return String(value);
+  return String(Number(value.toPrecision(12)));
+}
+
+const rotate = (k) => k.map((row) => [...row].reverse()).reverse();
+const shape = (a) => (Array.isArray(a) ? [a.length, ...shape(a[0])] : []);
+const seed = (c, i, j) => ((2 * i + 3 * j + 5 * c) % 4) - 1;
+
+function resize2d(old, h, w, fill) {
+  return Array.from({ length: h }, (_, i) => Array.from({ length: w }, (_, j) => old?.[i]?.[j] ?? fill(i, j)));
+}
+
+function clone(value) {
+  return JSON.parse(JSON.stringify(value));
+}
+
+// A matrix typed or pasted: JSON ([[1, 2], [3, 4]], or a list of them), or rows of numbers
+// separated by spaces or commas, with a blank line between matrices. Returns a list of
+// matrices or throws an Error naming the field and the row.
+export function parseMatrices(text, field) {
+  const trimmed = text.trim();
+  if (!trimmed) throw new Error(`${field}: enter at least one number`);
+  let blocks;
+  if (trimmed.startsWith("[")) {
+    let parsed;
+    try {
+      parsed = JSON.parse(trimmed);
+    } catch {
+      throw new Error(`${field}: the brackets do not form a nested list of numbers`);
+    }
+    const depth = shape(parsed).length;
+    blocks = depth === 2 ? [parsed] : depth === 3 ? parsed : depth === 4 ? parsed.flat() : null;
+    if (!blocks) throw new Error(`${field}: give a matrix [[...], ...] or a list of matrices`);
+  } else {
+    blocks = trimmed.split(/\n\s*\n/).map((block) =>
+      block
+        .trim()
+        .split("\n")
+        .map((line) => line.trim().split(/[\s,;]+/).filter(Boolean)),
+    );
+  }
+  return blocks.map((rows, b) => {
+    if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${field}: matrix ${b + 1} is empty`);
+    const width = Array.isArray(rows[0]) ? rows[0].length : 0;
+    return rows.map((row, r) => {
+      if (!Array.isArray(row) || row.length !== width) {
+        throw new Error(`${field}: matrix ${b + 1}, row ${r + 1} has ${Array.isArray(row) ? row.length : 0} numbers; row 1 has ${width}`);
+      }
+      return row.map((entry) => {
+        const value = typeof entry === "number" ? entry : Number(entry);
+        if (typeof entry === "string" && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(entry)) {
+          throw new Error(`${field}: ${JSON.stringify(entry)} in matrix ${b + 1}, row ${r + 1} is not a number`);
+        }
+        if (!Number.isFinite(value) || Math.abs(value) > 1e6) {
+          throw new Error(`${field}: ${String(entry)} in matrix ${b + 1}, row ${r + 1} must be a number between -1000000 and 1000000`);
+        }
+        return value;
+      });
+    });
+  });
+}
+
+function formatMatrices(blocks) {
+  return blocks.map((m) => m.map((row) => row.map(fmt).join(" ")).join("\n")).join("\n\n");
+}
+
+function parseInteger(text, name) {
+  const t = String(text).trim();
+  if (!/^[+-]?\d+$/.test(t)) throw new Error(`${name} must be an integer; got ${t ? JSON.stringify(t) : "an empty field"}`);
+  return Number(t);
+}
+
+// --- state ---------------------------------------------------------------------------------
+
+function stateFrom(preset) {
+  const p = clone(preset);
+  return {
+    preset: p.preset,
+    mode: p.mode,
+    x: p.x,
+    w: p.w,
+    useBias: p.bias !== null && p.bias !== undefined,
+    bias: p.bias ?? [],
+    stride: String(p.stride),
+    padding: String(p.padding),
+    paddingMode: p.paddingMode,
+    dilation: String(p.dilation),
+    groups: String(p.groups),
+    outputPadding: String(p.outputPadding),
+    flip: Boolean(p.flip),
+    view: p.view || "sum",
+    position: 0,
+    playing: false,
+    inputError: null,
+    badField: null,
+    whereOpen: false,
+  };
+}
+
+// The geometry the state asks for, checked: the arguments of arithmetic.mjs or an Error.
+function settings(state) {
+  const names = { stride: "stride", dilation: "dilation", groups: "groups", outputPadding: "output_padding" };
+  const ints = {};
+  for (const [key, name] of Object.entries(names)) ints[key] = parseInteger(state[key], name);
+  const pad = state.padding.trim();
+  const padding = /^[+-]?\d+$/.test(pad) ? Number(pad) : pad;
+  const bias = state.useBias ? state.bias : null;
+  if (state.mode === "transposed") {
+    return {
+      bias,
+      stride: ints.stride,
+      padding,
+      outputPadding: ints.outputPadding,
+      dilation: ints.dilation,
+      groups: ints.groups,
+    };
+  }
+  return { bias, stride: ints.stride, padding, dilation: ints.dilation, groups: ints.groups, paddingMode: state.paddingMode };
+}
+
+function kernelsApplied(state) {
+  return state.flip && state.mode !== "transposed" ? state.w.map((o) => o.map(rotate)) : state.w;
+}
+
+// Padding rows/columns of conv2d for the formula (the output itself comes from arithmetic.mjs).
+function padsOf(padding, kernel, dilation) {
+  if (padding === "valid") return [[0, 0], [0, 0]];
+  if (padding === "same") {
+    return kernel.map((k) => {
+      const total = dilation * (k - 1);
+      return [Math.floor(total / 2), total - Math.floor(total / 2)];
+    });
+  }
+  return [[padding, padding], [padding, padding]];
+}
+
+function sourceIndex(p, n, before, mode) {
+  // the pixel a padded position shows, for drawing the padded input (zeros: null)
+  const r = p - before;
+  if (r >= 0 && r < n) return r;
+  if (mode === "zeros") return null;
+  if (mode === "replicate") return r < 0 ? 0 : n - 1;
+  if (mode === "circular") return ((r % n) + n) % n;
+  const period = 2 * (n - 1) || 1;
+  const q = ((r % period) + period) % period;
+  return q < n ? q : period - q;
+}
+
+// Everything the picture needs, computed once per render; throws an Error for an impossible setting.
+function compute(state) {
+  if (state.inputError) throw new Error(state.inputError);
+  const opts = settings(state);
+  const w = kernelsApplied(state);
+  const [cIn, H, W] = shape(state.x);
+  const [, , kH, kW] = shape(state.w);
+  if (state.mode === "transposed") {
+    const y = convTranspose2d(state.x, w, opts);
+    const count = cIn * H * W;
+    const position = Math.min(state.position, count - 1);
+    const c = Math.floor(position / (H * W));
+    const i = Math.floor((position % (H * W)) / W);
+    const j = position % W;
+    // the output after the first position + 1 stamps: the same function on the input with
+    // the later values set to zero (it is linear), so the partial sums are the module's too
+    const partialX = state.x.map((ch, cc) => ch.map((row, ii) => row.map((v, jj) => (cc * H * W + ii * W + jj <= position ? v : 0))));
+    const partial = convTranspose2d(partialX, w, { ...opts, bias: null });
+    return { kind: "transposed", opts, w, y, partial, count, position, c, i, j, cIn, H, W, kH, kW };
+  }
+  const y = conv2d(state.x, w, opts);
+  const [cOut, Ho, Wo] = shape(y);
+  const count = cOut * Ho * Wo;
+  const position = Math.min(state.position, count - 1);
+  const o = Math.floor(position / (Ho * Wo));
+  const i = Math.floor((position % (Ho * Wo)) / Wo);
+  const j = position % Wo;
+  const list = terms(state.x, w, opts, [o, i, j]);
+  const other = conv2d(state.x, state.flip ? state.w : state.w.map((oo) => oo.map(rotate)), opts);
+  const pads = padsOf(opts.padding, [kH, kW], opts.dilation);
+  return { kind: "conv", opts, w, y, other, count, position, o, i, j, list, cIn, cOut, H, W, Ho, Wo, kH, kW, pads };
+}
+
+// --- the widget ----------------------------------------------------------------------------
+
+function mount(root) {
+  const page = JSON.parse(root.dataset.explorer);
+  const presets = JSON.parse(root.dataset.presets);
+  const links = JSON.parse(root.dataset.links);
+  const uid = `convdot-explorer-${++instances}`;
+  const state = stateFrom({ ...page });
+  let timer = null;
+
+  const live = el("div", { class: "explorer-live" });
+  root.classList.add("is-live");
+  root.prepend(live);
+
+  const update = (change) => {
+    Object.assign(state, change);
+    render();
+  };
+
+  // Controls: built once; render() copies the state into them.
+  const field = (key, label, attrs = {}) => {
+    const id = `${uid}-${key}`;
+    const input = el("input", { id, name: key, type: "text", inputmode: "numeric", autocomplete: "off", ...attrs });
+    input.addEventListener("change", () => setField(key, input.value));
+    return { key, input, node: el("div", { class: "explorer-field" }, el("label", { for: id, text: label }), input) };
+  };
+  const sizeFields = [
+    field("H", "Input height H"),
+    field("W", "Input width W"),
+    field("kH", "Kernel height kH"),
+    field("kW", "Kernel width kW"),
+    field("cIn", "Input channels C_in"),
+    field("cOut", "Output channels C_out"),
+  ];
+  const geometryFields = [
+    field("stride", "Stride s"),
+    field("padding", "Padding p (integer, same or valid)", { inputmode: "text" }),
+    field("dilation", "Dilation d"),
+    field("groups", "Groups g"),
+    field("outputPadding", "Output padding"),
+  ];
+  const fields = Object.fromEntries([...sizeFields, ...geometryFields].map((f) => [f.key, f]));
+
+  const presetSelect = el(
+    "select",
+    { id: `${uid}-preset`, name: "preset", onchange: (e) => loadPreset(e.target.value) },
+    Object.entries(presets).map(([key, p]) => el("option", { value: key, text: p.title })),
+  );
+  const modeSelect = el(
+    "select",
+    { id: `${uid}-mode`, name: "mode", onchange: (e) => setMode(e.target.value) },
+    el("option", { value: "conv2d", text: "convolution layer (conv2d)" }),
+    el("option", { value: "transposed", text: "transposed convolution" }),
+  );
+  const paddingModeSelect = el(
+    "select",
+    { id: `${uid}-paddingMode`, name: "paddingMode", onchange: (e) => update({ paddingMode: e.target.value }) },
+    PADDING_MODES.map((m) => el("option", { value: m, text: m })),
+  );
+  const biasBox = el("input", { type: "checkbox", id: `${uid}-useBias`, name: "useBias", onchange: (e) => setBias(e.target.checked) });
+  const biasValues = el("input", {
+    type: "text",
+    id: `${uid}-bias`,
+    name: "bias",
+    autocomplete: "off",
+    onchange: (e) => setBiasValues(e.target.value),
+  });
+  const flipBox = el("input", { type: "checkbox", id: `${uid}-flip`, name: "flip", onchange: (e) => update({ flip: e.target.checked }) });
+  const xText = el("textarea", { id: `${uid}-x`, name: "x", rows: 6, spellcheck: "false", onchange: (e) => setValues("x", e.target.value) });
+  const wText = el("textarea", { id: `${uid}-w`, name: "w", rows: 6, spellcheck: "false", onchange: (e) => setValues("w", e.target.value) });
+  const viewRadios = Object.entries(VIEWS).map(([key, label]) => {
+    const id = `${uid}-view-${key}`;
+    const radio = el("input", { type: "radio", name: `${uid}-view`, id, value: key, onchange: () => update({ view: key }) });
+    return { key, radio, node: el("div", { class: "explorer-radio" }, radio, el("label", { for: id, text: label })) };
+  });
+  const button = (text, onclick, cls) => el("button", { type: "button", class: cls, onclick, text });
+  const firstButton = button("First", () => go(0), "explorer-first");
+  const prevButton = button("Previous", () => go(state.position - 1), "explorer-prev");
+  const playButton = button("Play", () => (state.playing ? pause() : play()), "explorer-play");
+  const nextButton = button("Next", () => go(state.position + 1), "explorer-next");
+  const resetButton = button("Reset to this page's settings", () => reset(), "explorer-reset");
+
+  const controls = el(
+    "form",
+    { class: "explorer-controls", onsubmit: (e) => e.preventDefault(), "aria-label": "Explorer settings" },
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: "Start from" }),
+      el("div", { class: "explorer-field" }, el("label", { for: presetSelect.id, text: "Preset" }), presetSelect),
+      el("div", { class: "explorer-field" }, el("label", { for: modeSelect.id, text: "Operation" }), modeSelect),
+      resetButton,
+    ),
+    el("fieldset", {}, el("legend", { text: "Sizes" }), sizeFields.map((f) => f.node)),
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: "Geometry" }),
+      geometryFields.map((f) => f.node),
+      el("div", { class: "explorer-field explorer-padding-mode" }, el("label", { for: paddingModeSelect.id, text: "Padding mode" }), paddingModeSelect),
+    ),
+    el(
+      "fieldset",
+      {},
+      el("legend", { text: "Bias and flip" }),
+      el("div", { class: "explorer-check" }, biasBox, el("label", { for: biasBox.id, text: "Add a bias" })),
+      el("div", { class: "explorer-field" }, el("label", { for: biasValues.id, text: "Bias values, one per output channel" }), biasValues),
+      el("div", { class: "explorer-check explorer-flip" }, flipBox, el("label", { for: flipBox.id, text: "True convolution (rotate each kernel 180°)" })),
+    ),
+    el(
+      "fieldset",
+      { class: "explorer-values" },
+      el("legend", { text: "Values (type or paste; a blank line between matrices)" }),
+      el("div", { class: "explorer-field" }, el("label", { for: xText.id, text: "Input x, one matrix per channel" }), xText),
+      el("div", { class: "explorer-field" }, el("label", { for: wText.id, text: "Kernels w, one matrix per (filter, channel)" }), wText),
+    ),
+  );
+  const viewSet = el("fieldset", { class: "explorer-views" }, el("legend", { text: "View of the same number" }), viewRadios.map((r) => r.node));
+  const stepper = el("div", { class: "explorer-stepper", role: "group", "aria-label": "Move the window" }, firstButton, prevButton, playButton, nextButton);
+  const status = el("p", { class: "explorer-status", "aria-live": "polite" });
+  const message = el("p", { class: "explorer-message", role: "alert" });
+  const sizes = el("div", { class: "explorer-sizes" });
+  const picture = el("div", { class: "explorer-picture", tabindex: "0", role: "region", "aria-label": "Input, kernels and output" });
+  const arithmetic = el("div", { class: "explorer-arithmetic" });
+  const flipNote = el("p", { class: "explorer-flip-note" });
+  live.append(
+    el("p", { class: "explorer-title", text: "Convolution explorer" }),
+    message,
+    el("div", { class: "explorer-body" }, stepper, status, picture, viewSet, arithmetic, flipNote),
+    sizes,
+    controls,
+  );
+
+  // --- actions ---
+  function loadPreset(key) {
+    pause();
+    Object.assign(state, stateFrom({ ...presets[key], preset: key }));
+    render();
+  }
+  function reset() {
+    pause();
+    Object.assign(state, stateFrom({ ...page }));
+    render();
+  }
+  function setMode(mode) {
+    if (mode === state.mode) return;
+    pause();
+    const [cIn, , ,] = shape(state.x);
+    const [a, b, kH, kW] = shape(state.w);
+    const g = Number(state.groups) || 1;
+    // conv2d's w is [C_out][C_in/g]; the transposed one is [C_in][C_out/g]: keep the kernels
+    const cOut = mode === "transposed" ? a : b * g;
+    const first = mode === "transposed" ? cIn : cOut;
+    const second = mode === "transposed" ? Math.max(1, Math.floor(cOut / g)) : Math.max(1, Math.floor(cIn / g));
+    const w = Array.from({ length: first }, (_, p) => Array.from({ length: second }, (_, q) => resize2d(state.w[p]?.[q], kH, kW, (u, v) => seed(p + q, u, v))));
+    const padding = mode === "transposed" && !/^\d+$/.test(state.padding.trim()) ? "0" : state.padding;
+    update({ mode, w, padding, flip: mode === "transposed" ? false : state.flip, position: 0 });
+  }
+  function setField(key, text) {
+    pause();
+    if (key in SIZE_NAMES) {
+      let n;
+      try {
+        n = parseInteger(text, SIZE_NAMES[key]);
+        if (n < 1 || n > LIMITS[key]) throw new Error(`${SIZE_NAMES[key]} must be between 1 and ${LIMITS[key]} in the explorer; got ${n}`);
+      } catch (error) {
+        update({ inputError: error.message, badField: { key, text } });
+        return;
+      }
+      resizeTo({ [key]: n });
+      return;
+    }
+    if (key === "groups") {
+      const before = dims();
+      state.groups = text;
+      resizeTo({ cOut: before.cOut });
+      return;
+    }
+    update({ [key]: text, position: 0, inputError: null, badField: null });
+  }
+  function dims() {
+    const [cIn, H, W] = shape(state.x);
+    const [a, b, kH, kW] = shape(state.w);
+    const g = Number.isInteger(Number(state.groups)) && Number(state.groups) > 0 ? Number(state.groups) : 1;
+    const cOut = state.mode === "transposed" ? b * g : a;
+    return { cIn, H, W, kH, kW, cOut, g };
+  }
+  function resizeTo(change) {
+    const d = { ...dims(), ...change };
+    const x = Array.from({ length: d.cIn }, (_, c) => resize2d(state.x[c], d.H, d.W, (i, j) => seed(c, i, j) + 1));
+    const first = state.mode === "transposed" ? d.cIn : d.cOut;
+    const second = Math.max(1, Math.floor((state.mode === "transposed" ? d.cOut : d.cIn) / d.g));
+    const w = Array.from({ length: first }, (_, p) => Array.from({ length: second }, (_, q) => resize2d(state.w[p]?.[q], d.kH, d.kW, (u, v) => seed(p + 2 * q, u, v))));
+    const bias = Array.from({ length: d.cOut }, (_, o) => state.bias[o] ?? 0);
+    update({ x, w, bias, position: 0, inputError: null, badField: null });
+  }
+  function setValues(which, text) {
+    pause();
+    let blocks;
+    try {
+      blocks = parseMatrices(text, which === "x" ? "input x" : "kernels w");
+      const rows = blocks[0].length;
+      const cols = blocks[0][0].length;
+      if (blocks.some((m) => m.length !== rows || m[0].length !== cols)) {
+        throw new Error(`${which === "x" ? "input x" : "kernels w"}: every matrix must have the shape of the first, ${rows} by ${cols}`);
+      }
+      const limit = which === "x" ? [LIMITS.H, LIMITS.W, LIMITS.cIn] : [LIMITS.kH, LIMITS.kW, LIMITS.cOut * LIMITS.cIn];
+      if (rows > limit[0] || cols > limit[1] || blocks.length > limit[2]) {
+        throw new Error(`${which === "x" ? "input x" : "kernels w"}: at most ${limit[2]} matrices of ${limit[0]} by ${limit[1]} in the explorer`);
+      }
+    } catch (error) {
+      update({ inputError: error.message });
+      return;
+    }
+    if (which === "x") {
+      state.x = blocks;
+      resizeTo({ cIn: blocks.length });
+      return;
+    }
+    const d = dims();
+    const fixed = state.mode === "transposed" ? d.cIn : Math.max(1, Math.floor(d.cIn / d.g));
+    if (blocks.length % fixed) {
+      const what = state.mode === "transposed" ? "C_in" : "C_in / groups";
+      update({ inputError: `kernels w: ${blocks.length} matrices given; the count must be a multiple of ${what} = ${fixed}` });
+      return;
+    }
+    const n = blocks.length / fixed;
+    const w = state.mode === "transposed"
+      ? Array.from({ length: fixed }, (_, c) => blocks.slice(c * n, (c + 1) * n))
+      : Array.from({ length: n }, (_, o) => blocks.slice(o * fixed, (o + 1) * fixed));
+    state.w = w;
+    resizeTo({ kH: blocks[0].length, kW: blocks[0][0].length, cOut: state.mode === "transposed" ? n * d.g : n });
+  }
+  function setBias(on) {
+    const bias = Array.from({ length: dims().cOut }, (_, o) => state.bias[o] ?? 0);
+    update({ useBias: on, bias });
+  }
+  function setBiasValues(text) {
+    try {
+      const [values] = parseMatrices(text.replace(/[\n;]+/g, " "), "bias values");
+      update({ bias: values[0], useBias: true, inputError: null });
+    } catch (error) {
+      update({ inputError: error.message });
+    }
+  }
+  function go(position, keepPlaying = false) {
+    if (!keepPlaying) pause();
+    let count = 1;
+    try {
+      count = compute(state).count;
+    } catch {
+      count = 1;
+    }
+    update({ position: ((position % count) + count) % count });
+  }
+  function play() {
+    state.playing = true;
+    timer = setInterval(() => go(state.position + 1, true), PLAY_MS);
+    render();
+  }
+  function pause() {
+    if (timer !== null) clearInterval(timer);
+    timer = null;
+    if (state.playing) {
+      state.playing = false;
+      render();
+    }
+  }
+
+  // --- render ---
+  function render() {
+    const d = dims();
+    presetSelect.value = state.preset in presets ? state.preset : presetSelect.value;
+    modeSelect.value = state.mode;
+    for (const key of Object.keys(SIZE_NAMES)) fields[key].input.value = state.badField?.key === key ? state.badField.text : String(d[key]);
+    for (const key of ["stride", "padding", "dilation", "groups", "outputPadding"]) fields[key].input.value = state[key];
+    fields.outputPadding.node.hidden = state.mode !== "transposed";
+    controls.querySelector(".explorer-padding-mode").hidden = state.mode === "transposed";
+    controls.querySelector(".explorer-flip").hidden = state.mode === "transposed";
+    paddingModeSelect.value = state.paddingMode;
+    biasBox.checked = state.useBias;
+    biasValues.value = state.bias.map(fmt).join(", ");
+    biasValues.disabled = !state.useBias;
+    flipBox.checked = state.flip;
+    if (!state.inputError) {
+      xText.value = formatMatrices(state.x);
+      wText.value = formatMatrices(state.w.flat());
+    }
+    for (const r of viewRadios) r.radio.checked = r.key === state.view;
+    viewSet.hidden = state.mode === "transposed";
+    playButton.textContent = state.playing ? "Pause" : "Play";
+    playButton.setAttribute("aria-pressed", String(state.playing));
+
+    // re-rendering replaces the cells: keep the keyboard focus on the cell of the same index
+    const focused = picture.contains(document.activeElement) ? document.activeElement : null;
+    const focusKey = focused?.dataset?.i === undefined ? null : JSON.stringify({ ...focused.dataset });
+    let result;
+    try {
+      result = compute(state);
+    } catch (error) {
+      message.textContent = `This setting is not possible: ${error.message}.`;
+      message.hidden = false;
+      root.querySelector(".explorer-body").hidden = true;
+      sizes.replaceChildren(sizeFormula(null));
+      return;
+    }
+    message.hidden = true;
+    message.textContent = "";
+    root.querySelector(".explorer-body").hidden = false;
+    sizes.replaceChildren(sizeFormula(result));
+    if (result.kind === "transposed") renderTransposed(result);
+    else renderConv(result);
+    if (focusKey !== null) {
+      const again = [...picture.querySelectorAll("button")].find((b) => JSON.stringify({ ...b.dataset }) === focusKey);
+      again?.focus();
+    }
+  }
+
+  function sizeFormula(r) {
+    const box = el("div", { class: "explorer-formula" });
+    if (!r) return box;
+    const axes = [
+      ["H", r.H, r.kH, 0],
+      ["W", r.W, r.kW, 1],
+    ];
+    const out = shape(r.y);
+    const lines = axes.map(([name, n, k, axis]) => {
+      const s = Array.isArray(r.opts.stride) ? r.opts.stride[axis] : r.opts.stride;
+      const dd = Array.isArray(r.opts.dilation) ? r.opts.dilation[axis] : r.opts.dilation;
+      if (r.kind === "transposed") {
+        const p = r.opts.padding;
+        const op = r.opts.outputPadding;
+        return `${name}_out = (${name} − 1)·s − 2p + d·(k − 1) + output_padding + 1 = (${n} − 1)·${s} − 2·${p} + ${dd}·(${k} − 1) + ${op} + 1 = ${out[axis + 1]}`;
+      }
+      const [p0, p1] = r.pads[axis];
+      return `${name}_out = ⌊(${name} + p_before + p_after − d·(k − 1) − 1) / s⌋ + 1 = ⌊(${n} + ${p0} + ${p1} − ${dd}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out[axis + 1]}`;
+    });
+    const link = el("a", { href: r.kind === "transposed" ? links.transposedSize : links.size, text: "the output-size theorem" });
+    box.append(el("p", { class: "explorer-formula-title" }, "Output size (", link, "):"), ...lines.map((t) => el("p", { class: "explorer-formula-line", text: t })));
+    return box;
+  }
+
+  function grid(values, caption, cell) {
+    const table = el("table", { class: "explorer-grid" }, el("caption", { text: caption }));
+    const body = el("tbody");
+    values.forEach((row, a) => body.append(el("tr", {}, row.map((v, b) => cell(v, a, b)))));
+    table.append(body);
+    return table;
+  }
+
+  function panel(title, ...content) {
+    return el("div", { class: "explorer-panel" }, el("p", { class: "explorer-panel-title", text: title }), ...content);
+  }
+
+  function renderConv(r) {
+    const { o, i, j, list, opts, w } = r;
+    const s = Array.isArray(opts.stride) ? opts.stride : [opts.stride, opts.stride];
+    const dl = Array.isArray(opts.dilation) ? opts.dilation : [opts.dilation, opts.dilation];
+    const groups = opts.groups;
+    const cg = r.cIn / groups;
+    const t = Math.floor(o / (r.cOut / groups));
+    status.textContent = `Output y[${o}, ${i}, ${j}]: position ${r.position + 1} of ${r.count}.`;
+    // the inputs, padded, with the taps of the current window marked
+    const taps = new Set(list.map((q) => `${q.c}:${s[0] * i + dl[0] * q.u}:${s[1] * j + dl[1] * q.v}`));
+    const [[pt, pb], [pl, pr]] = r.pads;
+    const inputs = state.x.map((channel, c) => {
+      const rows = Array.from({ length: r.H + pt + pb }, (_, a) => Array.from({ length: r.W + pl + pr }, (_, b) => [a, b]));
+      const read = c >= t * cg && c < (t + 1) * cg;
+      return panel(
+        `x[${c}]${read ? "" : ` (not read by output channel ${o})`}`,
+        grid(rows, `input channel ${c}, padded by ${pt}, ${pb} rows and ${pl}, ${pr} columns (${opts.paddingMode})`, (_, a, b) => {
+          const sr = sourceIndex(a, r.H, pt, opts.paddingMode);
+          const sc = sourceIndex(b, r.W, pl, opts.paddingMode);
+          const isPad = a < pt || a >= pt + r.H || b < pl || b >= pl + r.W;
+          const value = sr === null || sc === null ? 0 : channel[sr][sc];
+          const inWindow = taps.has(`${c}:${a}:${b}`);
+          return el("td", { class: `cell input${isPad ? " pad" : ""}${inWindow ? " window" : ""}`, title: isPad ? "padding" : null }, fmt(value));
+        }),
+      );
+    });
+    const kernels = w[o].map((k, cc) =>
+      panel(`w[${o}, ${cc}]${state.flip ? " rotated 180°" : ""}`, grid(k, `kernel of output channel ${o}, input channel ${t * cg + cc}${state.flip ? ", as applied (rotated)" : ""}`, (v) => el("td", { class: "cell kernel" }, fmt(v)))),
+    );
+    const outputs = r.y.map((channel, oo) =>
+      panel(
+        `y[${oo}]`,
+        grid(channel, `output channel ${oo}; choose a cell to move the window there`, (v, a, b) => {
+          const current = oo === o && a === i && b === j;
+          return el(
+            "td",
+            { class: `cell output${current ? " current" : ""}` },
+            el("button", {
+              type: "button",
+              class: "explorer-out",
+              "data-o": oo,
+              "data-i": a,
+              "data-j": b,
+              "aria-label": `y[${oo}, ${a}, ${b}] = ${fmt(v)}`,
+              "aria-current": current ? "true" : null,
+              onclick: () => go(oo * r.Ho * r.Wo + a * r.Wo + b),
+              text: fmt(v),
+            }),
+          );
+        }),
+      ),
+    );
+    picture.replaceChildren(
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Input (padding hatched; the window's taps outlined)" }), ...inputs),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: state.flip ? "Kernels, rotated 180° (true convolution)" : "Kernels (cross-correlation, as CNNs compute)" }), ...kernels),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Output" }), ...outputs),
+    );
+    arithmetic.replaceChildren(...viewOf(r));
+    // the flip: where the symmetric kernel hides the difference
+    const changed = r.y.flat(2).filter((v, k) => v !== r.other.flat(2)[k]).length;
+    const flipLink = el("a", { href: links.flip, text: "convolution is correlation with the rotated kernel" });
+    flipNote.replaceChildren(
+      changed === 0
+        ? `Rotating the kernels by 180° changes none of the ${r.count} outputs here: these kernels read the same rotated, so cross-correlation and true convolution agree (`
+        : `Rotating the kernels by 180° changes ${changed} of the ${r.count} outputs: with these kernels cross-correlation and true convolution differ (`,
+      flipLink,
+      ").",
+    );
+  }
+
+  function viewOf(r) {
+    const { o, i, j, list, opts } = r;
+    const value = r.y[o][i][j];
+    const bias = opts.bias === null ? null : opts.bias[o];
+    const biasText = bias === null ? "" : ` + ${fmt(bias)}`;
+    const product = (q) => `(${fmt(q.x)}×${fmt(q.w)})`;
+    const sumOf = (qs) => qs.reduce((acc, q) => acc + q.x * q.w, 0);
+    const head = el("p", { class: "explorer-view-title" });
+    const out = [head];
+    const link = (key, text) => el("a", { href: links[key], text });
+    const resultLine = (label, total) =>
+      el("p", { class: "explorer-result" }, `${label} = `, el("span", { class: "explorer-value", "data-value": fmt(value), text: fmt(value) }), total === value ? "" : " (check failed)");
+    const channels = [...new Set(list.map((q) => q.c))];
+    if (state.view === "sum") {
+      head.append(`y[${o}, ${i}, ${j}] = Σ over channels c, rows u, columns v of x[c, s·${i} + d·u − p, s·${j} + d·v − p] · w[${o}, c, u, v]${bias === null ? "" : " + bias"} (`, link(r.cIn > 1 ? "layer" : "sum", r.cIn > 1 ? "the layer's definition" : "the definition"), ")");
+      const partials = channels.map((c) => {
+        const qs = list.filter((q) => q.c === c);
+        return el(
+          "p",
+          { class: "explorer-terms", "data-channel": c },
+          `channel ${c}: `,
+          ...qs.flatMap((q, k) => [k ? " + " : "", el("span", { class: `term${q.row === null ? " term-pad" : ""}`, "data-x": fmt(q.x), "data-w": fmt(q.w) }, product(q))]),
+          ` = ${fmt(sumOf(qs))}`,
+        );
+      });
+      out.push(...partials);
+      const total = sumOf(list) + (bias ?? 0);
+      if (channels.length > 1 || bias !== null) {
+        out.push(el("p", { class: "explorer-terms-total" }, `sum over channels: ${channels.map((c) => fmt(sumOf(list.filter((q) => q.c === c)))).join(" + ")}${biasText} = ${fmt(total)}`));
+      }
+      out.push(resultLine(`y[${o}, ${i}, ${j}]`, total));
+      out.push(whereFrom(r));
+    } else if (state.view === "dot") {
+      head.append("The window read, flattened in (c, u, v) order, dotted with the flattened kernel (", link("dot", "the Hadamard–dot theorem"), "):");
+      const total = sumOf(list) + (bias ?? 0);
+      out.push(
+        el("p", { class: "explorer-vector" }, `window vector: [${list.map((q) => fmt(q.x)).join(", ")}]`),
+        el("p", { class: "explorer-vector" }, `kernel vector: [${list.map((q) => fmt(q.w)).join(", ")}]`),
+        el("p", { class: "explorer-terms" }, `dot product: ${list.map((q) => `${fmt(q.x)}·${fmt(q.w)}`).join(" + ")} = ${fmt(sumOf(list))}${biasText}`),
+        resultLine(`y[${o}, ${i}, ${j}]`, total),
+      );
+    } else if (state.view === "im2col") {
+      const col = i * r.Wo + j;
+      const rows = list.length;
+      head.append(`im2col: the output is the weight matrix (${r.cOut} × ${rows}) times the im2col matrix (${rows} × ${r.Ho * r.Wo}); entry (${o}, ${col}) is row ${o} times column ${col} = ${i}·${r.Wo} + ${j} (`, link("im2col", "the im2col theorem"), "):");
+      const total = sumOf(list) + (bias ?? 0);
+      out.push(
+        el("p", { class: "explorer-vector" }, `column ${col} of the im2col matrix (the window): [${list.map((q) => fmt(q.x)).join(", ")}]ᵀ`),
+        el("p", { class: "explorer-vector" }, `row ${o} of the weight matrix (filter ${o}): [${list.map((q) => fmt(q.w)).join(", ")}]`),
+        el("p", { class: "explorer-terms" }, `row × column = ${fmt(sumOf(list))}${biasText}`),
+        resultLine(`y[${o}, ${i}, ${j}]`, total),
+      );
+    } else {
+      const rowIndex = o * r.Ho * r.Wo + i * r.Wo + j;
+      const n = r.cIn * r.H * r.W;
+      const entries = new Map();
+      for (const q of list) {
+        if (q.row === null) continue;
+        const key = q.c * r.H * r.W + q.row * r.W + q.col;
+        entries.set(key, (entries.get(key) ?? 0) + q.w);
+      }
+      const flat = state.x.flat(2);
+      const sorted = [...entries.keys()].sort((a, b) => a - b);
+      const total = sorted.reduce((acc, k) => acc + entries.get(k) * flat[k], 0) + (bias ?? 0);
+      head.append(`The convolution matrix T (${r.cOut * r.Ho * r.Wo} × ${n}) maps the flattened input to the flattened output; row ${rowIndex} = ${o}·${r.Ho * r.Wo} + ${i}·${r.Wo} + ${j} holds the weights of the pixels this output reads (`, link("matrix", "the convolution-matrix theorem"), "):");
+      const rowText = n <= 64 ? `[${Array.from({ length: n }, (_, k) => fmt(entries.get(k) ?? 0)).join(", ")}]` : `zero except the ${sorted.length} entries below`;
+      out.push(
+        el("p", { class: "explorer-vector" }, `row ${rowIndex} of T: ${rowText}`),
+        el("p", { class: "explorer-vector" }, `nonzero entries: ${sorted.length ? sorted.map((k) => `T[${rowIndex}, ${k}] = ${fmt(entries.get(k))}`).join(", ") : "none (the window reads only zero padding)"}`),
+        el("p", { class: "explorer-terms" }, `row · flattened input = ${sorted.length ? sorted.map((k) => `${fmt(entries.get(k))}·${fmt(flat[k])}`).join(" + ") : "0"} = ${fmt(total - (bias ?? 0))}${biasText}`),
+        resultLine(`y[${o}, ${i}, ${j}]`, total),
+      );
+      if (opts.paddingMode !== "zeros") out.push(el("p", { class: "explorer-note", text: `With ${opts.paddingMode} padding a pixel read by several taps gets their weights added in its column.` }));
+    }
+    return out;
+  }
+
+  function whereFrom(r) {
+    const { o, list } = r;
+    const items = list.map((q) =>
+      el(
+        "li",
+        {},
+        q.row === null
+          ? `tap (u, v) = (${q.u}, ${q.v}) of channel ${q.c} reads zero padding: 0 × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = 0 × ${fmt(q.w)}`
+          : `tap (u, v) = (${q.u}, ${q.v}): x[${q.c}, ${q.row}, ${q.col}] × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = ${fmt(q.x)} × ${fmt(q.w)} = ${fmt(q.x * q.w)}`,
+      ),
+    );
+    return el("details", { class: "explorer-where", open: state.whereOpen, ontoggle: (e) => (state.whereOpen = e.target.open) }, el("summary", { text: `Where each of the ${list.length} products comes from` }), el("ul", {}, items));
+  }
+
+  function renderTransposed(r) {
+    const { c, i, j, opts, w } = r;
+    const s = Array.isArray(opts.stride) ? opts.stride : [opts.stride, opts.stride];
+    const dl = Array.isArray(opts.dilation) ? opts.dilation : [opts.dilation, opts.dilation];
+    const p = Array.isArray(opts.padding) ? opts.padding : [opts.padding, opts.padding];
+    const [cOut, Ho, Wo] = shape(r.y);
+    const og = cOut / opts.groups;
+    const t = Math.floor(c / (r.cIn / opts.groups));
+    const value = state.x[c][i][j];
+    status.textContent = `Input x[${c}, ${i}, ${j}] = ${fmt(value)} stamps its kernels: stamp ${r.position + 1} of ${r.count}.`;
+    const stamps = [];
+    for (let oo = 0; oo < og; oo++) {
+      for (let u = 0; u < r.kH; u++) {
+        for (let v = 0; v < r.kW; v++) {
+          const o = t * og + oo;
+          const a = s[0] * i + dl[0] * u - p[0];
+          const b = s[1] * j + dl[1] * v - p[1];
+          stamps.push({ o, oo, u, v, a, b, inside: a >= 0 && a < Ho && b >= 0 && b < Wo, wv: w[c][oo][u][v] });
+        }
+      }
+    }
+    const hit = new Set(stamps.filter((q) => q.inside).map((q) => `${q.o}:${q.a}:${q.b}`));
+    const inputs = state.x.map((channel, cc) =>
+      panel(
+        `x[${cc}]`,
+        grid(channel, `input channel ${cc}; choose a cell to stamp from there`, (v, a, b) => {
+          const current = cc === c && a === i && b === j;
+          return el(
+            "td",
+            { class: `cell input${current ? " current" : ""}` },
+            el("button", {
+              type: "button",
+              class: "explorer-in",
+              "data-c": cc,
+              "data-i": a,
+              "data-j": b,
+              "aria-label": `x[${cc}, ${a}, ${b}] = ${fmt(v)}`,
+              "aria-current": current ? "true" : null,
+              onclick: () => go(cc * r.H * r.W + a * r.W + b),
+              text: fmt(v),
+            }),
+          );
+        }),
+      ),
+    );
+    const kernels = w[c].map((k, oo) => panel(`w[${c}, ${oo}]`, grid(k, `kernel input channel ${c} stamps onto output channel ${t * og + oo}`, (v) => el("td", { class: "cell kernel" }, fmt(v)))));
+    const outGrid = (arr, label, cls) =>
+      arr.map((channel, o) =>
+        panel(
+          `${label} y[${o}]`,
+          grid(channel, `${label} output channel ${o}${cls === "partial" ? "; the cells this stamp adds to are outlined" : ""}`, (v, a, b) =>
+            el("td", { class: `cell output ${cls}${cls === "partial" && hit.has(`${o}:${a}:${b}`) ? " window" : ""}`, "data-o": o, "data-i": a, "data-j": b }, fmt(v)),
+          ),
+        ),
+      );
+    picture.replaceChildren(
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Input (choose a value to stamp)" }), ...inputs),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Kernels" }), ...kernels),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: `Output after ${r.position + 1} of ${r.count} stamps, bias not yet added` }), ...outGrid(r.partial, "partial", "partial")),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Output after every stamp" + (opts.bias === null ? "" : " and the bias") }), ...outGrid(r.y, "final", "final")),
+    );
+    const head = el(
+      "p",
+      { class: "explorer-view-title" },
+      `x[${c}, ${i}, ${j}] = ${fmt(value)} adds ${fmt(value)} × w[${c}, o, u, v] to y[o, s·${i} + d·u − p, s·${j} + d·v − p] (`,
+      el("a", { href: links.transposed, text: "the definition" }),
+      "); overlapping stamps add up:",
+    );
+    const items = stamps.map((q) =>
+      el(
+        "li",
+        { class: q.inside ? "stamp" : "stamp cropped" },
+        q.inside
+          ? `y[${q.o}, ${q.a}, ${q.b}] += ${fmt(value)} × ${fmt(q.wv)} = ${fmt(value * q.wv)}`
+          : `tap (${q.u}, ${q.v}) lands at (${q.a}, ${q.b}), outside the output: cropped by the padding`,
+      ),
+    );
+    arithmetic.replaceChildren(head, el("ul", { class: "explorer-stamps" }, items));
+    flipNote.replaceChildren();
+  }
+
+  render();
+}
+
+export function mountAll(doc = document) {
+  for (const root of doc.querySelectorAll(".convdot-explorer:not(.is-live)")) {
+    try {
+      mount(root);
+    } catch (error) {
+      // keep the static figure, and say why the live explorer is missing
+      root.classList.remove("is-live");
+      root.prepend(el("p", { class: "explorer-message", role: "alert", text: `The interactive explorer could not start: ${error.message}` }));
+    }
+  }
+}
+
+if (typeof document !== "undefined") {
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => mountAll());
+  else mountAll();
+}
