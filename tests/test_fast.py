@@ -7,6 +7,7 @@ split images and rows, Winograd's transforms, pieces, numerics and edge cases, a
 
 from __future__ import annotations
 
+import convdot_bench as bench
 import numpy as np
 import pytest
 import scipy.signal
@@ -16,17 +17,9 @@ from hypothesis.extra import numpy as hnp
 from layer_cases import Case, layer_cases, padded_input, reference_conv2d
 
 import convdot
-from convdot import bench
-from convdot.layer.fast import (
-    BLOCK,
-    PHASED_BLOWUP,
-    _blocked_phased,
-    blocks,
-    conv2d_blocked,
-    conv2d_fft_pruned,
-    flat_phases,
-    tap_offsets,
-)
+from convdot.layer.blocks import BLOCK, blocks
+from convdot.layer.fast import PHASED_BLOWUP, _blocked_phased, conv2d_blocked, conv2d_fft_pruned
+from convdot.layer.phases import flat_phases, tap_offsets
 from convdot.layer.winograd import A_T, B_T, G, _pieces, conv2d_winograd
 
 FAST = {"blocked": conv2d_blocked, "shifted": convdot.LAYER_FORMS["shifted"], "winograd": conv2d_winograd}
