@@ -67,6 +67,7 @@ def choose_method(a: object, b: object, mode: str = "valid") -> str:
 def _run(p: Prepared, method: str, function: str) -> np.ndarray:
     check_choice(method, "method", METHODS)
     if method == "auto":
+        check_memory(function, p.sizes())  # before _choose reads the arrays: the padding alone may not fit
         method = _choose(p)
     valid, work = FORM_KERNELS[method]
     check_memory(f"{function}(method={method!r})", p.sizes(work))

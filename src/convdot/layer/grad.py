@@ -124,6 +124,12 @@ def conv2d_backward(
     if g.shape != expected or g_unbatched != layer.unbatched:
         shown = expected[1:] if layer.unbatched else expected
         raise ValueError(f"grad_out must have conv2d's output shape {shown}; got shape {np.shape(grad_out)}")
+    n, c_in, h, w_in = layer.x.shape
+    (top, bottom), (left, right) = layer.pads
+    padded = (n, c_in, h + top + bottom, w_in + left + right)
+    item = max(layer.x.itemsize, layer.w.itemsize, g.itemsize, 8 if layer.x.dtype.kind != "f" else 4)
+    base = [(f"the padded input {padded}", array_bytes(padded, item))]
+    check_memory("conv2d_backward", base)  # before the padding's index image and the dtype checks
     input_hw = layer.x.shape[-2:]
     copies = int(np.bincount(pad_sources(input_hw, layer.pads, padding_mode).ravel() + 1)[1:].max())
     # Each bound per output channel of its kernel: w's input channels (axis 1) for grad_x, where a
@@ -134,11 +140,6 @@ def conv2d_backward(
     )
     if dtype.kind != "f" and (bias_bound := channel_sum_abs(g, axis=1)) > INT64_MAX:
         raise ValueError(f"integer grad_out could give a grad_bias up to {bias_bound}, beyond the int64 range")
-    n, c_in, h, w_in = layer.x.shape
-    (top, bottom), (left, right) = layer.pads
-    padded = (n, c_in, h + top + bottom, w_in + left + right)
-    base = [(f"the padded input {padded}", array_bytes(padded, dtype.itemsize))]
-    check_memory("conv2d_backward", base)
     g = g.astype(dtype, copy=False)
     w = layer.w.astype(dtype, copy=False)
     if layer.x.shape[0] == 0:  # an empty batch: empty grad_x, and nothing summed into grad_w and grad_bias
