@@ -67,7 +67,7 @@ def configured_integer() -> type | None:
 
     Read from `numpy.__config__.CONFIG["Build Dependencies"]["blas"]`: an `openblas configuration`
     naming `USE64BITINT`, or a library name ending in `64` or holding `ilp64`, means ILP64; a
-    found BLAS without either means LP64.
+    found BLAS without either (`mkl-lp64`, say) means LP64.
     """
     try:
         blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
@@ -75,8 +75,9 @@ def configured_integer() -> type | None:
         return None
     if not isinstance(blas, dict) or not blas.get("found"):
         return None
-    text = " ".join(str(blas.get(key, "")) for key in ("name", "openblas configuration", "include directory"))
-    if "USE64BITINT" in text or "ilp64" in text.lower() or str(blas.get("name", "")).endswith("64"):
+    name = str(blas.get("name", "")).lower()
+    text = " ".join(str(blas.get(key, "")) for key in ("name", "openblas configuration"))
+    if "USE64BITINT" in text or "ilp64" in text.lower() or (name.endswith("64") and not name.endswith("lp64")):
         return ctypes.c_int64
     return ctypes.c_int
 
