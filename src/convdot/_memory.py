@@ -37,7 +37,13 @@ _budget: int | None = None
 
 
 class MemoryBudgetError(MemoryError, ValueError):
-    """A call whose estimated allocation exceeds the memory budget (raised before allocating)."""
+    """A call whose estimated allocation exceeds the memory budget ({py:func}`get_memory_budget`).
+
+    Raised before anything is allocated.
+
+    Both a `MemoryError` and a `ValueError`, so that either `except` catches it. The message names the
+    function, each array it would allocate with its size, the total and the budget.
+    """
 
 
 def available_memory() -> int:
@@ -70,7 +76,14 @@ def _as_bytes(value: object, name: str) -> int:
 
 
 def get_memory_budget() -> int:
-    """The memory budget in bytes now (see this module's docstring for where it comes from)."""
+    """The memory budget in bytes now.
+
+    The first of: what {py:func}`set_memory_budget` (or {py:func}`memory_budget`) set; the
+    environment variable `CONVDOT_MEMORY_BUDGET` (bytes, or with a suffix `K`, `M`, `G`, `T` for
+    powers of 1024, as in `2G`), read at every call; half the memory available now
+    (`MemAvailable` in `/proc/meminfo`, else `os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")`,
+    else 4 GiB assumed).
+    """
     if _budget is not None:
         return _budget
     if (text := os.environ.get(ENVIRONMENT_VARIABLE)) is not None:

@@ -158,21 +158,27 @@ class Layer(NamedTuple):
     out_hw: tuple[int, int]
 
 
-def check_conv2d(x, w, bias, stride, padding, dilation, groups, padding_mode) -> Layer:
-    """Normalise and check every argument of {py:func}`convdot.conv2d`, in PyTorch's order of concerns."""
-    x, unbatched = as_batch(x, "x")
+def check_weight(x: np.ndarray, name: str, w: object, stride, dilation, groups, channels: str) -> tuple:
+    """`(w, stride, dilation, groups)` checked against the 4-D input `x` (called `name`; `channels` names its C_in)."""
     w = as_real_array(w, "w", ndim=4)
     stride = as_pair(stride, "stride", minimum=1)
     dilation = as_pair(dilation, "dilation", minimum=1)
-    check_choice(padding_mode, "padding_mode", PADDING_MODES)
     c_in, c_out = x.shape[1], w.shape[0]
-    groups = as_groups(groups, {"the input channels C_in": c_in, "the output channels C_out = w.shape[0]": c_out})
+    groups = as_groups(groups, {channels: c_in, "the output channels C_out = w.shape[0]": c_out})
     if c_in != w.shape[1] * groups:
         raise ValueError(
-            f"x has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
+            f"{name} has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
             f"w.shape[1] * groups = {w.shape[1] * groups}"
         )
-    bias = as_bias(bias, c_out)
+    return w, stride, dilation, groups
+
+
+def check_conv2d(x, w, bias, stride, padding, dilation, groups, padding_mode) -> Layer:
+    """Normalise and check every argument of {py:func}`convdot.conv2d`, in PyTorch's order of concerns."""
+    x, unbatched = as_batch(x, "x")
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
+    w, stride, dilation, groups = check_weight(x, "x", w, stride, dilation, groups, "the input channels C_in")
+    bias = as_bias(bias, w.shape[0])
     pads = as_padding(padding, w.shape[-2:], stride, dilation)
     check_pad_fits(x.shape[-2:], pads, padding_mode)
     out_hw = output_hw(x.shape[-2:], w.shape[-2:], stride, pads, dilation)
@@ -187,16 +193,9 @@ def check_form(xp: object, w: object, stride: object, dilation: object, groups: 
     divide both channel counts and match `w.shape[1]`, and the output must not be empty.
     """
     xp = as_real_array(xp, "xp", ndim=4, empty_batch=True)
-    w = as_real_array(w, "w", ndim=4)
-    stride = as_pair(stride, "stride", minimum=1)
-    dilation = as_pair(dilation, "dilation", minimum=1)
-    c_in, c_out = xp.shape[1], w.shape[0]
-    groups = as_groups(groups, {"the input channels C_in = xp.shape[1]": c_in, "the output channels C_out": c_out})
-    if c_in != w.shape[1] * groups:
-        raise ValueError(
-            f"xp has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
-            f"w.shape[1] * groups = {w.shape[1] * groups}"
-        )
+    w, stride, dilation, groups = check_weight(
+        xp, "xp", w, stride, dilation, groups, "the input channels C_in = xp.shape[1]"
+    )
     output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
     dtype = common_dtype(xp, w, names=("xp", "w"))
     return xp.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation, groups
