@@ -27,6 +27,7 @@ FAST["fft_pruned"] = conv2d_fft_pruned
 
 
 @pytest.mark.parametrize("method", FAST)
+@settings(max_examples=20)
 @given(case=layer_cases(max_side=6))
 def test_every_fast_form_called_directly_on_the_padded_input_is_conv2d_by_that_method(method, case):
     xp = padded_input(case)
@@ -247,6 +248,7 @@ layer_shapes = st.builds(
 ).filter(lambda s: s.c_in % s.groups == 0 and s.c_out % s.groups == 0 and s.hw + 2 * s.padding >= s.k)
 
 
+@settings(max_examples=40)
 @given(shape=layer_shapes)
 def test_auto_takes_the_first_method_of_the_stated_rule_when_the_budget_holds_them_all(shape):
     from convdot.layer.dft import FFT_LAYER_CROSSOVER, fft_flops

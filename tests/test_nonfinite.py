@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from layer_cases import layer_cases
 
@@ -30,6 +30,7 @@ def test_auto_keeps_finite_data_near_the_range_limit_finite(dtype, value):
     assert not np.isfinite(convdot.correlate2d(a, b, method="fft")).all()  # what auto avoids
 
 
+@settings(max_examples=20)
 @given(exponent=st.integers(20, 37), k=st.integers(15, 31), data=st.data())
 def test_auto_gives_a_finite_result_within_the_bound_wherever_the_exact_one_is_finite(exponent, k, data):
     rng = np.random.default_rng(data.draw(st.integers(0, 2**32 - 1)))
@@ -67,6 +68,7 @@ def pattern(y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 
 @pytest.mark.parametrize("method", DIRECT_LAYER)
+@settings(max_examples=20)
 @given(case=layer_cases(max_side=6), data=st.data())
 def test_every_direct_layer_method_puts_nan_and_inf_exactly_where_the_literal_sum_does(method, case, data):
     x = with_nonfinite(case.x, data, allow_inf=True)
@@ -76,6 +78,7 @@ def test_every_direct_layer_method_puts_nan_and_inf_exactly_where_the_literal_su
         assert np.array_equal(g, e)
 
 
+@settings(max_examples=20)
 @given(case=layer_cases(max_side=6), data=st.data())
 def test_winograd_makes_nan_at_least_where_the_literal_sum_does(case, data):
     x = with_nonfinite(case.x, data, allow_inf=False)
@@ -84,6 +87,7 @@ def test_winograd_makes_nan_at_least_where_the_literal_sum_does(case, data):
     assert np.all(np.isnan(got)[np.isnan(expected)])
 
 
+@settings(max_examples=20)
 @given(data=st.data())
 def test_winograd_with_a_3x3_kernel_at_stride_1_makes_nan_exactly_where_the_literal_sum_does(data):
     n, c_in, c_out = data.draw(st.integers(1, 2)), data.draw(st.integers(1, 3)), data.draw(st.integers(1, 3))
@@ -107,6 +111,7 @@ def test_winograd_spreads_a_nan_under_a_1x1_kernel_to_its_whole_2x2_tile_as_docu
 
 
 @pytest.mark.parametrize("method", FFT_LAYER)
+@settings(max_examples=20)
 @given(case=layer_cases(max_side=6), data=st.data())
 def test_an_fft_method_spreads_a_nan_to_every_output_of_its_sample(method, case, data):
     x = case.x.copy()
