@@ -43,7 +43,7 @@ import numpy as np
 import scipy.fft
 
 from .._dtypes import float_work
-from .._memory import Sizes, array_bytes
+from .._memory import array_bytes
 from .._windows import windows
 from ..forms import fft_shape
 from ._checks import layer_form, output_hw, output_sizes
@@ -62,7 +62,7 @@ def _block_entries(xp_shape, w_shape, stride, dilation) -> int:
     return min(BLOCK, max(math.prod(xp_shape) + math.prod(out), MIN_BLOCK))
 
 
-def blocked_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+def blocked_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
     """The output and the reused blocks (im2col block, product, phases): at most three blocks."""
     w_out = output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)[1]
     row = xp_shape[1] * w_shape[2] * w_shape[3] * w_out  # one output row's im2col entries
@@ -70,7 +70,7 @@ def blocked_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Size
     return [*output_sizes(xp_shape, w_shape, stride, dilation, itemsize), ("three work blocks", 3 * entries * itemsize)]
 
 
-def shifted_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+def shifted_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
     """The output, the running sums and the phase buffer of one block of images (at least one image)."""
     n, c_in, h_p, w_p = xp_shape
     (s0, s1), h_out = stride, output_hw((h_p, w_p), w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)[0]
@@ -84,7 +84,7 @@ def shifted_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Size
     ]
 
 
-def fft_pruned_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+def fft_pruned_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
     """The output, the input in float and its spectrum, and one block of kernel and output spectra."""
     n, c_in = xp_shape[:2]
     c_g, k_h = w_shape[1:3]

@@ -46,7 +46,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._dtypes import float_work
-from .._memory import Sizes, array_bytes
+from .._memory import array_bytes
 from ._checks import layer_form, output_hw, output_sizes
 from .blocks import BLOCK, MIN_BLOCK, blocks, budget
 
@@ -138,7 +138,7 @@ def _pieces(w: np.ndarray, stride: Pair, dilation: Pair):
                         yield (p, q), r0, c0, dense[:, :, r0 : r0 + 3, c0 : c0 + 3]
 
 
-def winograd_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+def winograd_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
     """The output (twice, in the working dtype), a padded phase, and the transformed tiles of one block."""
     n, c_in = xp_shape[:2]
     c_out = w_shape[0]
