@@ -26,17 +26,14 @@ from .forms import (
     correlate_matrix,
     im2col,
 )
-from .layer import (  # the API reference documents them here, as convdot.conv2d and so on
-    LAYER_FORMS,
-    PADDING_MODES,
-    Conv2dCost,
-    choose_layer_method,
-    conv2d,
-    conv2d_backward,
-    conv2d_cost,
-    conv2d_output_shape,
-    conv_transpose2d,
-)
+from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
+
+# From the defining modules, so that the API reference documents them as convdot.conv2d and so on.
+from .layer._checks import conv2d_output_shape
+from .layer.conv import conv2d
+from .layer.counts import Conv2dCost, conv2d_cost
+from .layer.grad import conv2d_backward
+from .layer.transpose import conv_transpose2d
 
 __all__ = [
     "LAYER_FORMS",

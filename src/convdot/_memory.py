@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator
 
 ENVIRONMENT_VARIABLE = "CONVDOT_MEMORY_BUDGET"
 """The environment variable that sets the budget when {py:func}`set_memory_budget` has not."""
@@ -105,7 +104,7 @@ def set_memory_budget(nbytes: int | None) -> int | None:
 
 
 @contextlib.contextmanager
-def memory_budget(nbytes: int | None) -> Iterator[None]:
+def memory_budget(nbytes: int | None):
     """Within the `with` block, the budget is `nbytes` bytes; the previous setting comes back after.
 
     ```python
