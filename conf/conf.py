@@ -52,6 +52,7 @@ autodoc2_skip_module_regexes = [
     r"convdot\._.*",
     r"convdot\.correlate",
     r"convdot\.forms\..*",
+    r"convdot\.figures(\..*)?",  # the site's figures: drawing code for the pages, not part of the API
     # the fast forms and their helpers are documented in their modules; the rest of the layer
     # (conv, methods, transpose, grad, counts) through convdot.layer's and convdot's __all__
     r"convdot\.layer\.(?!fast$|winograd$|blas$|phases$|blocks$|dft$).*",
