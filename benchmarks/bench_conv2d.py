@@ -21,7 +21,7 @@ import math
 import sys
 from pathlib import Path
 
-from convdot import bench
+import convdot_bench as bench  # benchmarks/convdot_bench, beside this script
 
 FAST = ("auto", "blocked", "shifted", "winograd", "fft_pruned", "im2col", "fft")
 """Methods timed on the whole table."""

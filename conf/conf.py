@@ -52,12 +52,11 @@ autodoc2_module_all_regexes = [r"convdot", r"convdot\.forms", r"convdot\.layer"]
 autodoc2_skip_module_regexes = [
     r"convdot\._.*",
     r"convdot\.correlate",
-    r"convdot\.grad",
-    r"convdot\.transpose",
-    r"convdot\.counts",
     r"convdot\.forms\..*",
     r"convdot\.figures(\..*)?",  # the site's figures: drawing code for the pages, not part of the API
-    r"convdot\.layer\.(?!fast$|winograd$|blas$).*",  # the fast forms' helpers are documented in their modules
+    # the fast forms and their helpers are documented in their modules; the rest of the layer
+    # (conv, methods, transpose, grad, counts) through convdot.layer's and convdot's __all__
+    r"convdot\.layer\.(?!fast$|winograd$|blas$|phases$|blocks$|dft$).*",
 ]
 
 # Links to numpy/scipy resolve offline from inventories kept in conf/intersphinx/

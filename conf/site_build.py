@@ -74,7 +74,9 @@ def last_commit_time(root: Path = ROOT) -> str | None:
 
 def set_kernel_environment() -> None:
     """Environment inherited by the notebook kernels (and by Sphinx itself)."""
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT / "src"), os.environ.get("PYTHONPATH")]))
+    # src: the library; benchmarks: the benchmark's helpers (convdot_bench), which the performance page imports
+    paths = [str(ROOT / "src"), str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH")]
+    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
     os.environ["MATPLOTLIBRC"] = str(CONF / "matplotlibrc")
     os.environ["PYTHONHASHSEED"] = "0"
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := last_commit_time()):

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import convdot
 from convdot.layer import blas
 from convdot.layer.blas import gemm
 
@@ -57,19 +58,113 @@ def test_gemm_into_strided_views_matches_numpy_and_writes_only_the_view(case):
     check_gemm_matches_numpy(case)
 
 
+@pytest.fixture
+def lookup(monkeypatch):
+    """Change what the real lookup finds (names it searches), with routine's cache cleared before and after."""
+    blas.routine.cache_clear()
+    yield monkeypatch
+    monkeypatch.undo()
+    blas.routine.cache_clear()
+
+
 @settings(max_examples=30)
 @given(case=blas_cases)
 def test_the_scipy_fallback_computes_the_same_product(case):
-    letters = {np.dtype(np.float32): "s", np.dtype(np.float64): "d"}
-    with pytest.MonkeyPatch.context() as patch:  # route gemm through SciPy's BLAS, as when numpy's is not found
-        patch.setattr(blas, "routine", lambda dtype: blas._scipy_blas(letters[dtype], blas._SCALARS[dtype][1]))
-        check_gemm_matches_numpy(case)
+    with pytest.MonkeyPatch.context() as patch:  # numpy's symbols not found: the real lookup falls to SciPy
+        blas.routine.cache_clear()
+        patch.setattr(blas, "_CBLAS_NAMES", (("no_such_{}gemm", blas.ctypes.c_int),))
+        try:
+            assert blas.routine(np.dtype(case["dtype"]))[0].__qualname__.startswith("_scipy_blas")
+            check_gemm_matches_numpy(case)
+        finally:
+            blas.routine.cache_clear()
 
 
-def test_numpy_s_own_blas_is_found_in_this_environment():
+@settings(max_examples=30)
+@given(case=blas_cases)
+def test_without_any_blas_symbol_gemm_computes_the_same_product_with_numpy(case):
+    with pytest.MonkeyPatch.context() as patch:
+        blas.routine.cache_clear()
+        patch.setattr(blas, "_CBLAS_NAMES", (("no_such_{}gemm", blas.ctypes.c_int),))
+        patch.setattr(blas, "_SCIPY_CAPI", "no_such_{}gemm")
+        try:
+            assert blas.routine(np.dtype(case["dtype"])) is None
+            check_gemm_matches_numpy(case)
+        finally:
+            blas.routine.cache_clear()
+
+
+def test_conv2d_by_the_shifted_form_and_auto_work_without_any_blas_symbol(lookup):
+    rng = np.random.default_rng(4)
+    x, w = rng.standard_normal((2, 16, 9, 9)), rng.standard_normal((4, 16, 3, 3))
+    expected = convdot.conv2d(x, w, padding=1, method="loops")
+    lookup.setattr(blas, "_CBLAS_NAMES", (("no_such_{}gemm", blas.ctypes.c_int),))
+    lookup.setattr(blas, "_SCIPY_CAPI", "no_such_{}gemm")  # today's KeyError 'sgemm' came from here
+    assert convdot.choose_layer_method(np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1))), w) == "shifted"
+    for method in ("shifted", "auto"):
+        got = convdot.conv2d(x, w, padding=1, method=method)
+        assert np.all(np.abs(got - expected) <= 2 * convdot.numerics.conv2d_error_bound(x, w, padding=1))
+
+
+def test_a_symbol_whose_integer_width_contradicts_numpy_s_build_configuration_is_not_used(lookup):
+    width = blas.configured_integer()
+    if width is None:
+        pytest.skip("numpy's build configuration does not say which BLAS integers it uses")
+    other = blas.ctypes.c_int if width is blas.ctypes.c_int64 else blas.ctypes.c_int64
+    names = [(pattern, other) for pattern, _ in blas._CBLAS_NAMES]  # every name claims the other width
+    lookup.setattr(blas, "_CBLAS_NAMES", tuple(names))
+    assert blas._numpy_cblas("s", blas.ctypes.c_float) is None
+
+
+def test_numpy_s_build_configuration_gives_the_integer_width_of_its_blas(lookup):
+    lookup.setattr(
+        np.__config__,
+        "CONFIG",
+        {"Build Dependencies": {"blas": {"name": "openblas", "found": True, "openblas configuration": "USE64BITINT"}}},
+    )
+    assert blas.configured_integer() is blas.ctypes.c_int64
+    lookup.setattr(np.__config__, "CONFIG", {"Build Dependencies": {"blas": {"name": "mkl-lp64", "found": True}}})
+    assert blas.configured_integer() is blas.ctypes.c_int
+    lookup.setattr(np.__config__, "CONFIG", {})
+    assert blas.configured_integer() is None
+
+
+def exported_cblas_names() -> list[str]:
+    """Which of the CBLAS names numpy's extension module exports, found independently of convdot's lookup."""
+    import ctypes
+    import importlib
+
+    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+        try:
+            library = ctypes.CDLL(importlib.import_module(module).__file__)
+        except (ImportError, OSError, AttributeError, TypeError):
+            continue
+        return [p.format("s") for p, _ in blas._CBLAS_NAMES if hasattr(library, p.format("s"))]
+    return []
+
+
+def test_numpy_s_own_blas_is_used_where_numpy_exports_it():
+    if not exported_cblas_names():
+        pytest.skip("this numpy exports none of the CBLAS names convdot looks for: SciPy's BLAS or numpy is used")
     call, largest = blas.routine(np.dtype(np.float32))
-    assert call.__qualname__.startswith("_numpy_cblas")  # numpy's wheels ship scipy-openblas
+    assert call.__qualname__.startswith("_numpy_cblas")
     assert largest >= 2**31 - 1
+
+
+def test_gemm_refuses_an_output_that_shares_memory_with_an_operand():
+    c = np.ones((3, 3))
+    with pytest.raises(ValueError, match="shares no memory with a"):
+        gemm(c, c, np.eye(3))
+    with pytest.raises(ValueError, match="shares no memory with b"):
+        gemm(c[:, :2], np.ones((3, 3)), c[:, 1:])
+    assert np.array_equal(c, np.ones((3, 3)))  # refused before BLAS wrote anything
+
+
+def test_gemm_refuses_an_unaligned_operand():
+    raw = np.zeros(8 * 9 + 1, dtype=np.uint8)[1:].view(np.float64).reshape(3, 3)  # one byte off
+    assert not raw.flags.aligned
+    with pytest.raises(ValueError, match="gemm needs a aligned to its itemsize 8"):
+        gemm(np.zeros((3, 3)), raw, np.eye(3))
 
 
 def test_without_accumulate_whatever_c_held_is_ignored_nan_included():

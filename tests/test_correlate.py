@@ -18,7 +18,7 @@ METHODS = convdot.METHODS
 @given(case=image_and_kernel())
 def test_every_method_matches_scipy_correlate2d_in_float64(method, case):
     a, b, mode = case
-    got = convdot.correlate2d(a, b, mode, method)
+    got = convdot.correlate2d(a, b, mode, method=method)
     expected = scipy.signal.correlate2d(a, b, mode)
     assert got.shape == expected.shape
     assert got.dtype == np.float64
@@ -29,7 +29,7 @@ def test_every_method_matches_scipy_correlate2d_in_float64(method, case):
 @given(case=image_and_kernel())
 def test_every_method_matches_scipy_convolve2d_in_float64(method, case):
     a, b, mode = case
-    got = convdot.convolve2d(a, b, mode, method)
+    got = convdot.convolve2d(a, b, mode, method=method)
     expected = scipy.signal.convolve2d(a, b, mode)
     assert got.shape == expected.shape
     np.testing.assert_allclose(got, expected, rtol=1e-12, atol=tolerance(a, b, 1e-12))
@@ -39,7 +39,7 @@ def test_every_method_matches_scipy_convolve2d_in_float64(method, case):
 @given(case=image_and_kernel(dtype=np.float32, elements=st.floats(-10, 10, width=32)))
 def test_float32_stays_float32_and_matches_scipy_to_float32_precision(method, case):
     a, b, mode = case
-    got = convdot.correlate2d(a, b, mode, method)
+    got = convdot.correlate2d(a, b, mode, method=method)
     assert got.dtype == np.float32
     expected = scipy.signal.correlate2d(a.astype(np.float64), b.astype(np.float64), mode)
     np.testing.assert_allclose(got, expected, rtol=1e-5, atol=tolerance(a, b, 1e-5))
@@ -53,7 +53,7 @@ def test_integer_inputs_give_exact_int64_results(method, case):
     a, b, mode = case
     if method == "fft":  # the float64 FFT rounds exactly only below a size bound (tested apart)
         a, b = a // 2**14, b // 2**14
-    got = convdot.correlate2d(a, b, mode, method)
+    got = convdot.correlate2d(a, b, mode, method=method)
     assert got.dtype == np.int64
     assert got.tolist() == exact_correlate2d(a, b, mode).tolist()
 
@@ -62,7 +62,7 @@ def test_integer_inputs_give_exact_int64_results(method, case):
 def test_uint8_image_with_3x3_kernel_does_not_wrap_around(method):
     image = np.full((6, 7), 255, dtype=np.uint8)
     kernel = np.ones((3, 3), dtype=np.uint8)
-    got = convdot.correlate2d(image, kernel, "same", method)
+    got = convdot.correlate2d(image, kernel, "same", method=method)
     assert got.dtype == np.int64
     assert got.tolist() == exact_correlate2d(image, kernel, "same").tolist()
     assert got.max() == 9 * 255
@@ -110,7 +110,7 @@ def test_convolution_is_correlation_with_the_rotated_kernel_in_valid_and_full_mo
     if mode == "same":
         mode = "full"
     np.testing.assert_array_equal(
-        convdot.convolve2d(a, b, mode, "loops"), convdot.correlate2d(a, b[::-1, ::-1], mode, "loops")
+        convdot.convolve2d(a, b, mode, method="loops"), convdot.correlate2d(a, b[::-1, ::-1], mode, method="loops")
     )
 
 

@@ -34,7 +34,9 @@ def test_im2col_columns_are_row_major_windows_in_row_major_output_order():
 def test_conv_matrix_times_flattened_input_is_the_flattened_correlation(case):
     a, b, mode = case
     t = convdot.conv_matrix(b, a.shape, mode)
-    np.testing.assert_allclose(t @ a.ravel(), convdot.correlate2d(a, b, mode, "loops").ravel(), rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(
+        t @ a.ravel(), convdot.correlate2d(a, b, mode, method="loops").ravel(), rtol=1e-12, atol=1e-9
+    )
     assert np.array_equal(convdot.conv_matrix(b, a.shape, mode, sparse=True).toarray(), t)
 
 

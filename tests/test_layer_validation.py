@@ -16,7 +16,7 @@ BAD_CALLS = [
     ("a 5-D input", lambda: convdot.conv2d(np.ones((1, 1, 4, 5, 5)), W), ValueError, r"x must be 4-D .*got 5-D"),
     ("a 3-D weight", lambda: convdot.conv2d(X, np.ones((6, 3, 3))), ValueError, r"w must be 4-D; got 3-D"),
     ("a complex input", lambda: convdot.conv2d(X.astype(complex), W), TypeError, r"x must have a real dtype"),
-    ("an empty batch", lambda: convdot.conv2d(np.ones((0, 4, 5, 5)), W), ValueError, r"x must not be empty"),
+    ("no input channels", lambda: convdot.conv2d(np.ones((1, 0, 5, 5)), W), ValueError, r"x must not be empty"),
     (
         "a channel mismatch",
         lambda: convdot.conv2d(X, np.ones((6, 3, 3, 3))),

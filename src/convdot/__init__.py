@@ -3,13 +3,19 @@
 The forms (literal loops, sums of element-wise products, dot products of flattened
 windows, im2col and one matrix product, the convolution matrix, the FFT) return the
 same numbers; {py:func}`correlate2d` and {py:func}`convolve2d` select one with `method=`.
+
+Every function estimates its largest allocations from the shapes before making them and
+refuses, with a {py:class}`MemoryBudgetError`, a call beyond the memory budget: by default half
+of the memory available (`MemAvailable` in `/proc/meminfo`, else `os.sysconf`, else 4 GiB
+assumed), or the environment variable `CONVDOT_MEMORY_BUDGET` (bytes, or e.g. `2G`), or what
+{py:func}`set_memory_budget` (or `with` {py:func}`memory_budget`) sets.
 """
 
 from . import numerics
 from ._explain import explain
+from ._memory import MemoryBudgetError, get_memory_budget, memory_budget, set_memory_budget
 from ._version import __version__
 from .correlate import METHODS, choose_method, convolve2d, correlate2d
-from .counts import Conv2dCost, conv2d_cost
 from .forms import (
     conv_matrix,
     correlate_dot,
@@ -20,17 +26,21 @@ from .forms import (
     correlate_matrix,
     im2col,
 )
-from .grad import conv2d_backward
 from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
-from .layer._prepare import conv2d_output_shape  # from the defining modules, so that the API reference
-from .layer.conv import conv2d  # documents them as convdot.conv2d and convdot.conv2d_output_shape
-from .transpose import conv_transpose2d
+
+# From the defining modules, so that the API reference documents them as convdot.conv2d and so on.
+from .layer._checks import conv2d_output_shape
+from .layer.conv import conv2d
+from .layer.counts import Conv2dCost, conv2d_cost
+from .layer.grad import conv2d_backward
+from .layer.transpose import conv_transpose2d
 
 __all__ = [
     "LAYER_FORMS",
     "METHODS",
     "PADDING_MODES",
     "Conv2dCost",
+    "MemoryBudgetError",
     "__version__",
     "choose_layer_method",
     "choose_method",
@@ -49,6 +59,9 @@ __all__ = [
     "correlate_loops",
     "correlate_matrix",
     "explain",
+    "get_memory_budget",
     "im2col",
+    "memory_budget",
     "numerics",
+    "set_memory_budget",
 ]

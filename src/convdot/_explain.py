@@ -35,7 +35,7 @@ def explain(a: object, b: object, m: int, n: int, mode: str = "valid") -> str:
 
     ```
     """
-    a, b = prepare(a, b, mode)
+    a, b = prepare(a, b, mode, function="explain")
     (m, n) = as_pair((m, n), "(m, n)", minimum=0)
     h, w = b.shape
     out_shape = (a.shape[0] - h + 1, a.shape[1] - w + 1)

@@ -3,66 +3,78 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 
-from ._prepare import prepare
+from ._dtypes import exact_in_float64, fft_fits_range
+from ._memory import check_memory, fits
+from ._prepare import Prepared, check
 from ._validate import check_choice
-from .forms import (
-    correlate_dot,
-    correlate_fft,
-    correlate_hadamard,
-    correlate_im2col,
-    correlate_loops,
-    correlate_matrix,
-)
-from .forms.fft import fft_is_exact_for_integers, fft_shape
+from .forms import FORM_KERNELS, fft_shape
 
-FORMS: dict[str, Callable[..., np.ndarray]] = {
-    "loops": correlate_loops,
-    "hadamard": correlate_hadamard,
-    "dot": correlate_dot,
-    "im2col": correlate_im2col,
-    "matrix": correlate_matrix,
-    "fft": correlate_fft,
-}
-"""Each method name and the public function that computes it."""
-
-METHODS: tuple[str, ...] = (*FORMS, "auto")
+METHODS: tuple[str, ...] = (*FORM_KERNELS, "auto")
 """The accepted values of `method=`: every form, then `"auto"`."""
 
 FFT_CROSSOVER = 3.0
 """`"auto"` prefers the FFT when the direct cost exceeds this many times its estimate."""
 
 
-def choose_method(a: np.ndarray, b: np.ndarray) -> str:
-    r"""The method `"auto"` uses for a valid correlation of prepared arrays `a` and `b`.
+def _choose(p: Prepared) -> str:
+    """The rule of {py:func}`choose_method` on checked arguments (see there)."""
+    h, w = p.b.shape
+    (H, W), (H_out, W_out) = p.padded_shape, p.out_shape
+    n = math.prod(fft_shape((H, W)))
+    fft_cheaper = h * w * H_out * W_out > FFT_CROSSOVER * n * math.log2(max(n, 2))
+    if fft_cheaper:
+        if p.a.dtype.kind == "f":
+            safe = fft_fits_range(p.a, p.b, p.a.dtype, n)
+        else:
+            safe = exact_in_float64(p.a, p.b, "fft", points=n)
+        fft_cheaper = safe
+    order = ("fft", "im2col", "dot") if fft_cheaper else ("im2col", "dot")
+    for method in order:
+        if fits(p.sizes(FORM_KERNELS[method][1])):
+            return method
+    return order[0]
 
-    The rule, in order:
 
-    | condition | method |
-    |---|---|
-    | a NaN or inf in a float input | `"im2col"` (the FFT would spread it to every output) |
-    | integer input too large for an exact float64 FFT | `"im2col"` |
-    | direct cost $h w \, H_{out} W_{out}$ > `FFT_CROSSOVER` $\times$ FFT cost $N_0 N_1 \log_2(N_0 N_1)$ | `"fft"` |
-    | otherwise | `"im2col"` |
+def choose_method(a: object, b: object, mode: str = "valid") -> str:
+    r"""The method `"auto"` uses for `correlate2d(a, b, mode)`.
+
+    The arguments are checked as {py:func}`correlate2d` checks them (array-likes are accepted).
+    With the direct cost $h w \, H_{out} W_{out}$ and the FFT cost $N_0 N_1 \log_2(N_0 N_1)$ of
+    the padded input, the FFT is *preferred* when the direct cost exceeds `FFT_CROSSOVER`
+    times the FFT's and the FFT is safe:
+
+    - float input: every entry finite (a NaN or inf would spread to every output), and
+      $N_0 N_1 \|A\|_1 \|B\|_1$ below half the dtype's largest number, so that no spectrum
+      or partial sum of the inverse transform can overflow (finite data never becomes inf);
+    - integer input: rounding a float64 FFT is exact ({py:func}`convdot.forms.fft_is_exact_for_integers`).
+
+    The candidates are then tried in order, `"fft"` (if preferred), `"im2col"`, `"dot"`, and
+    the first whose estimated allocation fits the memory budget ({py:func}`convdot.set_memory_budget`)
+    is chosen: `"dot"` needs no more than the output, so a NaN never leads to a huge im2col
+    matrix. If none fits, the first candidate is returned (and `correlate2d` refuses it).
 
     The crossover is an operation count, not a timing, so the choice is the same on every
-    machine; near it both methods take similar time.
+    machine with the same budget; near it both methods take similar time.
+
+    **Raises**: as {py:func}`correlate2d`.
     """
-    if a.dtype.kind == "f":
-        if not (np.isfinite(a).all() and np.isfinite(b).all()):
-            return "im2col"
-    elif not fft_is_exact_for_integers(a, b):
-        return "im2col"
-    h, w = b.shape
-    direct = h * w * (a.shape[0] - h + 1) * (a.shape[1] - w + 1)
-    n = math.prod(fft_shape(a.shape))
-    return "fft" if direct > FFT_CROSSOVER * n * math.log2(max(n, 2)) else "im2col"
+    return _choose(check(a, b, mode))
 
 
-def correlate2d(a: object, b: object, mode: str = "valid", method: str = "auto") -> np.ndarray:
+def _run(p: Prepared, method: str, function: str) -> np.ndarray:
+    check_choice(method, "method", METHODS)
+    if method == "auto":
+        check_memory(function, p.sizes())  # before _choose reads the arrays: the padding alone may not fit
+        method = _choose(p)
+    valid, work = FORM_KERNELS[method]
+    check_memory(f"{function}(method={method!r})", p.sizes(work))
+    return valid(p.padded(), p.b)
+
+
+def correlate2d(a: object, b: object, mode: str = "valid", *, method: str = "auto") -> np.ndarray:
     r"""Cross-correlate a 2-D array with a 2-D kernel: the operation a CNN layer calls convolution.
 
     $$C[m, n] = \sum_{u=0}^{h-1} \sum_{v=0}^{w-1} A[m+u,\, n+v]\, B[u, v]$$
@@ -77,22 +89,25 @@ def correlate2d(a: object, b: object, mode: str = "valid", method: str = "auto")
     - `mode`: `"valid"` (only windows fully inside `a`; the kernel must fit), `"same"`
       (output shaped like `a`; pads $\lfloor (h-1)/2 \rfloor$ above and $\lfloor h/2 \rfloor$
       below, likewise for columns), or `"full"` (every overlap).
-    - `method`: one of {py:data}`METHODS`; `"auto"` follows {py:func}`choose_method`.
+    - `method` (keyword-only): one of {py:data}`METHODS`; `"auto"` follows {py:func}`choose_method`.
 
     **Returns**: array of shape $(H-h+1, W-w+1)$, $(H, W)$ or $(H+h-1, W+w-1)$ for the three
     modes. Dtype: if either input is floating, numpy's promotion of the two (float32 with
     float32 stays float32; float64 wins); if both are bool or integer, int64 with exact
     values (no wrap-around: `uint8` images are safe).
 
-    **Raises**: `TypeError` for complex, object, string, float16 or longdouble input;
-    `ValueError` for an input that is not 2-D or is empty, an unknown `mode` or `method`,
-    a kernel larger than `a` in `"valid"` mode, or integer inputs whose result could leave
-    the int64 range.
+    **Raises**: `TypeError` for complex, object, string, float16 or longdouble input, or a masked
+    array (pass `a.filled(...)`: the mask would be lost); `ValueError` for an input that is not
+    2-D or is empty, an unknown `mode` or `method`, a kernel larger than `a` in `"valid"` mode, or
+    integer inputs whose result could leave the int64 range; {py:class}`convdot.MemoryBudgetError`
+    (a `MemoryError` and a `ValueError`) when the padded input, the output and the method's work
+    arrays would exceed the memory budget ({py:func}`convdot.set_memory_budget`), before allocating.
 
     **Numerics**: NaN and inf propagate as IEEE arithmetic says: an output is NaN when its
     window holds a NaN (even under a zero weight, since $0 \cdot \mathrm{NaN} = \mathrm{NaN}$)
     or meets $\infty \cdot 0$ or $\infty - \infty$. Method `"fft"` instead spreads a
-    non-finite value to every output, which is why `"auto"` avoids it then.
+    non-finite value to every output, and can overflow on finite data near the dtype's range,
+    which is why `"auto"` avoids it then.
 
     **See also**: {py:func}`convolve2d`; the forms {py:func}`convdot.forms.correlate_loops`,
     {py:func}`~convdot.forms.correlate_hadamard`, {py:func}`~convdot.forms.correlate_dot`,
@@ -109,14 +124,10 @@ def correlate2d(a: object, b: object, mode: str = "valid", method: str = "auto")
 
     since $1 \cdot 1 + 1 \cdot 1 = 2$ and $2 \cdot 1 + 3 \cdot 1 = 5$.
     """
-    a, b = prepare(a, b, mode)
-    check_choice(method, "method", METHODS)
-    if method == "auto":
-        method = choose_method(a, b)
-    return FORMS[method](a, b)
+    return _run(check(a, b, mode), method, "correlate2d")
 
 
-def convolve2d(a: object, b: object, mode: str = "valid", method: str = "auto") -> np.ndarray:
+def convolve2d(a: object, b: object, mode: str = "valid", *, method: str = "auto") -> np.ndarray:
     r"""Convolve a 2-D array with a 2-D kernel: the correlation with the kernel rotated 180°.
 
     $$(A * B)[m, n] = \sum_{u=0}^{h-1} \sum_{v=0}^{w-1} A[m-u,\, n-v]\, B[u, v]$$
@@ -138,5 +149,4 @@ def convolve2d(a: object, b: object, mode: str = "valid", method: str = "auto") 
 
     (a kernel unchanged by the rotation gives the same result as `correlate2d`).
     """
-    a, b = prepare(a, b, mode, flip=True)
-    return correlate2d(a, b, "valid", method)
+    return _run(check(a, b, mode, flip=True), method, "convolve2d")

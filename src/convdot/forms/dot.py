@@ -19,7 +19,11 @@ def correlate_dot(a: object, b: object, mode: str = "valid") -> np.ndarray:
 
     **Returns**: the correlation, shaped and typed as by {py:func}`convdot.correlate2d`.
     """
-    a, b = prepare(a, b, mode)
+    return dot_valid(*prepare(a, b, mode, function="correlate_dot"))
+
+
+def dot_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The valid correlation of prepared `a` and `b`, one dot product per window."""
     h, w = b.shape
     kernel = b.ravel()
     c = np.zeros((a.shape[0] - h + 1, a.shape[1] - w + 1), dtype=a.dtype)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import scipy.fft
 
+from .._dtypes import exact_in_float64, float_work
+from .._memory import Sizes, array_bytes
 from .._prepare import prepare
-
-_EPS64 = float(np.finfo(np.float64).eps)
 
 
 def fft_shape(input_shape: tuple[int, int]) -> tuple[int, int]:
@@ -32,34 +31,15 @@ def fft_is_exact_for_integers(a: np.ndarray, b: np.ndarray) -> bool:
     $8\, \varepsilon\, (\log_2 N + 1) \|A\|_1 \|B\|_1 < 1/2$, a safe margin,
     so that rounding to the nearest integer is exact.
     """
-    n = math.prod(fft_shape(a.shape))
-    norms = float(np.abs(a, dtype=np.float64).sum()) * float(np.abs(b, dtype=np.float64).sum())
-    return 8 * _EPS64 * (math.log2(n) + 1) * norms < 0.5
+    return exact_in_float64(np.asarray(a), np.asarray(b), "fft", points=math.prod(fft_shape(np.shape(a)[-2:])))
 
 
-def exact_work_dtype(
-    a: np.ndarray,
-    b: np.ndarray,
-    method: str,
-    *,
-    exact: Callable[[np.ndarray, np.ndarray], bool] = fft_is_exact_for_integers,
-    why: str = "float64 round-off could exceed 1/2",
-    instead: str = "im2col",
-) -> np.dtype:
-    """The dtype a method that computes in floating point and rounds integers works in.
-
-    Float inputs: their own dtype. Integer inputs: float64, whose result the method rounds,
-    provided `exact(a, b)` guarantees that rounding recovers the exact integers; otherwise a
-    `ValueError` names `method`, the reason `why` and the method to use `instead`.
-    """
-    if a.dtype.kind == "f":
-        return a.dtype
-    if not exact(a, b):
-        raise ValueError(
-            f"method {method!r} cannot guarantee an exact integer result for inputs this large "
-            f"({why}); use method={instead!r} or 'auto'"
-        )
-    return np.dtype(np.float64)
+def fft_sizes(padded_shape: tuple[int, int], kernel_shape: tuple[int, int], itemsize: int) -> Sizes:
+    """The spectra and the inverse transform of {py:func}`correlate_fft` (in float64 for integers)."""
+    n0, n1 = fft_shape(padded_shape)
+    real = 4 if itemsize == 4 else 8  # float32 stays float32; float64 and integers work in float64
+    spectrum = array_bytes((n0, n1 // 2 + 1), 2 * real)
+    return [("three spectra", 3 * spectrum), ("the inverse transform", array_bytes((n0, n1), real))]
 
 
 def correlate_fft(a: object, b: object, mode: str = "valid") -> np.ndarray:
@@ -74,23 +54,27 @@ def correlate_fft(a: object, b: object, mode: str = "valid") -> np.ndarray:
     where $B$ is zero-padded to $N_0 \times N_1$ (see {py:func}`fft_shape` for why
     $N \ge H$ suffices). Cost $O(N_0 N_1 \log(N_0 N_1))$ whatever the kernel size.
 
-    Numerics: float32 inputs are transformed in float32; results carry round-off of order
+    **Numerics**: float32 inputs are transformed in float32; results carry round-off of order
     $\varepsilon \log N$ times the data's magnitude even where the exact answer is 0, and a
-    NaN or inf anywhere in the input spreads to every output. Integer inputs are transformed
-    in float64 and rounded, which is exact when {py:func}`fft_is_exact_for_integers` holds;
-    otherwise a `ValueError` is raised.
+    NaN or inf anywhere in the input spreads to every output. **Large values**: a spectrum entry
+    reaches $\|A\|_1 \|B\|_1$ and the inverse transform sums $N_0 N_1$ of them before dividing,
+    so when $N_0 N_1 \|A\|_1 \|B\|_1$ passes the dtype's largest number (about $3.4 \cdot 10^{38}$
+    in float32, $1.8 \cdot 10^{308}$ in float64) the result can be inf or NaN although every exact
+    output is finite: this method computes as asked and does not check; `method="auto"` never
+    picks it then. Integer inputs are transformed in float64 and rounded, which is exact when
+    {py:func}`fft_is_exact_for_integers` holds; otherwise a `ValueError` is raised.
 
     **Parameters**: `a` (H, W), `b` (h, w), `mode` as in {py:func}`convdot.correlate2d`.
 
     **Returns**: the correlation, shaped and typed as by {py:func}`convdot.correlate2d`.
     """
-    a, b = prepare(a, b, mode)
-    integer = a.dtype.kind != "f"
-    work = exact_work_dtype(a, b, "fft")
+    return fft_valid(*prepare(a, b, mode, function="correlate_fft", work=fft_sizes))
+
+
+def fft_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The valid correlation of prepared `a` and `b` by the convolution theorem."""
     shape = fft_shape(a.shape)
-    spectrum = scipy.fft.rfft2(a.astype(work, copy=False), shape) * np.conj(
-        scipy.fft.rfft2(b.astype(work, copy=False), shape)
-    )
+    work = float_work(a, b, "fft", "fft", points=math.prod(shape), instead="im2col")
+    spectrum = scipy.fft.rfft2(work.cast(a), shape) * np.conj(scipy.fft.rfft2(work.cast(b), shape))
     full = scipy.fft.irfft2(spectrum, shape)
-    c = full[: a.shape[0] - b.shape[0] + 1, : a.shape[1] - b.shape[1] + 1]
-    return np.rint(c).astype(a.dtype) if integer else c.astype(a.dtype, copy=False)
+    return work.back(full[: a.shape[0] - b.shape[0] + 1, : a.shape[1] - b.shape[1] + 1], a.dtype)

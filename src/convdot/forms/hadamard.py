@@ -19,7 +19,11 @@ def correlate_hadamard(a: object, b: object, mode: str = "valid") -> np.ndarray:
 
     **Returns**: the correlation, shaped and typed as by {py:func}`convdot.correlate2d`.
     """
-    a, b = prepare(a, b, mode)
+    return hadamard_valid(*prepare(a, b, mode, function="correlate_hadamard"))
+
+
+def hadamard_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The valid correlation of prepared `a` and `b`, one element-wise product per window."""
     h, w = b.shape
     c = np.zeros((a.shape[0] - h + 1, a.shape[1] - w + 1), dtype=a.dtype)
     for m, n in np.ndindex(c.shape):

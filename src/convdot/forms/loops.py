@@ -19,7 +19,11 @@ def correlate_loops(a: object, b: object, mode: str = "valid") -> np.ndarray:
 
     **Returns**: the correlation, shaped and typed as by {py:func}`convdot.correlate2d`.
     """
-    a, b = prepare(a, b, mode)
+    return loops_valid(*prepare(a, b, mode, function="correlate_loops"))
+
+
+def loops_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The valid correlation of prepared `a` and `b` by four nested loops."""
     H, W = a.shape
     h, w = b.shape
     c = np.zeros((H - h + 1, W - w + 1), dtype=a.dtype)

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._memory import Sizes, array_bytes, check_memory
 from .._prepare import prepare
 from .._validate import as_pair, as_real_array
 from .._windows import windows
+
+
+def im2col_sizes(padded_shape: tuple[int, int], kernel_shape: tuple[int, int], itemsize: int) -> Sizes:
+    """The im2col matrix of a valid correlation: $h w \\times H_{out} W_{out}$ entries."""
+    (H, W), (h, w) = padded_shape, kernel_shape
+    shape = (h * w, (H - h + 1) * (W - w + 1))
+    return [(f"the im2col matrix {shape}", array_bytes(shape, itemsize))]
 
 
 def im2col(a: object, kernel_shape: tuple[int, int]) -> np.ndarray:
@@ -18,10 +26,13 @@ def im2col(a: object, kernel_shape: tuple[int, int]) -> np.ndarray:
 
     $$X_{col}[u w + v,\; m (W-w+1) + n] = A[m+u,\, n+v].$$
 
-    It is a copy: each entry of `a` appears in up to $h w$ columns, so $X_{col}$ holds up
-    to $h w$ times as many numbers as `a`.
+    It is always a new, writeable, C-contiguous array (even for a 1×1 kernel or a broadcast
+    input, where a view would be possible): each entry of `a` appears in up to $h w$ columns,
+    so $X_{col}$ holds up to $h w$ times as many numbers as `a`. Its size is checked against the
+    memory budget ({py:func}`convdot.set_memory_budget`) before it is allocated.
 
-    **Raises**: `ValueError` if `kernel_shape` is not a pair of positive ints that fits in `a`.
+    **Raises**: `ValueError` if `kernel_shape` is not a pair of positive ints that fits in `a`;
+    {py:class}`convdot.MemoryBudgetError` if the matrix exceeds the memory budget.
 
     **Example**: `b.ravel() @ im2col(a, b.shape)` equals `correlate2d(a, b).ravel()`.
     """
@@ -29,8 +40,16 @@ def im2col(a: object, kernel_shape: tuple[int, int]) -> np.ndarray:
     h, w = as_pair(kernel_shape, "kernel_shape", minimum=1)
     if h > a.shape[0] or w > a.shape[1]:
         raise ValueError(f"kernel_shape must fit inside a of shape {a.shape}; got {kernel_shape!r}")
-    view = windows(a, (h, w))
-    return view.reshape(-1, h * w).T
+    check_memory("im2col", im2col_sizes(a.shape, (h, w), a.itemsize))
+    return unrolled(a, (h, w))
+
+
+def unrolled(a: np.ndarray, kernel_shape: tuple[int, int]) -> np.ndarray:
+    """{py:func}`im2col` of a checked 2-D array: one copy of the window view, rows $(u, v)$."""
+    view = windows(a, kernel_shape)  # (H_out, W_out, h, w)
+    out = np.empty((*kernel_shape, *view.shape[:2]), dtype=a.dtype)
+    out[...] = view.transpose(2, 3, 0, 1)
+    return out.reshape(kernel_shape[0] * kernel_shape[1], -1)
 
 
 def correlate_im2col(a: object, b: object, mode: str = "valid") -> np.ndarray:
@@ -45,6 +64,10 @@ def correlate_im2col(a: object, b: object, mode: str = "valid") -> np.ndarray:
 
     **Returns**: the correlation, shaped and typed as by {py:func}`convdot.correlate2d`.
     """
-    a, b = prepare(a, b, mode)
+    return im2col_valid(*prepare(a, b, mode, function="correlate_im2col", work=im2col_sizes))
+
+
+def im2col_valid(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The valid correlation of prepared `a` and `b` as one product with the im2col matrix."""
     out_shape = (a.shape[0] - b.shape[0] + 1, a.shape[1] - b.shape[1] + 1)
-    return (b.ravel() @ im2col(a, b.shape)).reshape(out_shape)
+    return (b.ravel() @ unrolled(a, b.shape)).reshape(out_shape)

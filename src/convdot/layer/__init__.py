@@ -1,19 +1,23 @@
-"""The CNN layer: `conv2d` with channels, batches, stride, padding, dilation and groups.
+"""The CNN layer: `conv2d` with channels, batches, stride, padding, dilation and groups, and what is built on it.
 
-`conv2d` checks and pads its arguments once (`convdot.layer._prepare`), then hands a valid
-correlation of the padded input to one form of {py:data}`convdot.layer.LAYER_FORMS`;
-`method="auto"` follows {py:func}`convdot.layer.choose_layer_method`. `conv2d` and
+`conv2d` checks and pads its arguments once (`convdot.layer._checks`, `convdot.layer._padding`),
+then hands a valid correlation of the padded input to the kernel of one form of
+{py:data}`convdot.layer.LAYER_FORMS`; `method="auto"` follows {py:func}`convdot.layer.choose_layer_method`.
+Built on the same pieces: the gradients (`convdot.conv2d_backward`), the transposed convolution
+(`convdot.conv_transpose2d`) and the cost counts (`convdot.conv2d_cost`). `conv2d` and
 `conv2d_output_shape` are importable from here but documented as {py:func}`convdot.conv2d`
 and {py:func}`convdot.conv2d_output_shape`, the names users call them by.
 """
 
-from ._prepare import PADDING_MODES
-from ._prepare import conv2d_output_shape as conv2d_output_shape
+from ._checks import PADDING_MODES
+from ._checks import conv2d_output_shape as conv2d_output_shape
+from .conv import choose_layer_method, layer_methods
 from .conv import conv2d as conv2d
-from .conv import layer_methods
-from .forms import (
+from .counts import Conv2dCost as Conv2dCost
+from .counts import conv2d_cost as conv2d_cost
+from .grad import conv2d_backward as conv2d_backward
+from .methods import (
     LAYER_FORMS,
-    choose_layer_method,
     conv2d_dot,
     conv2d_fft,
     conv2d_im2col,
@@ -23,6 +27,7 @@ from .forms import (
     layer_matrix,
     weight_matrix,
 )
+from .transpose import conv_transpose2d as conv_transpose2d
 
 __all__ = [
     "LAYER_FORMS",

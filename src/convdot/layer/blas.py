@@ -14,10 +14,19 @@ each keep their own threads, which spin for a while after every call and slow th
 call; measured here, a layer alternating with numpy's products ran about 1.5 times slower on a
 second BLAS. When numpy's BLAS cannot be found, SciPy's is used: SciPy exports it to compiled
 code as `scipy.linalg.cython_blas`, whose table of C function pointers is read as Numba does.
+When neither can be found, {py:func}`gemm` computes with numpy itself (`np.matmul`, and an
+addition when accumulating): slower, never wrong, and never an error.
+
+**Integer width.** An ILP64 BLAS takes 64-bit sizes, an LP64 one 32-bit sizes; calling one with
+the other's integers is undefined. The width is read from numpy's build configuration
+(`numpy.__config__.CONFIG`: OpenBLAS's configuration string says `USE64BITINT` for ILP64), and a
+symbol whose name implies the other width is not used; only when the configuration says nothing
+is the name (`64_` for ILP64) trusted alone.
 
 Every operand is a numpy view, so every address BLAS touches lies inside an array numpy
-allocated; {py:func}`gemm` checks the layouts before the call, so a wrong one is a `ValueError`,
-never a read out of bounds.
+allocated; {py:func}`gemm` checks the layouts, the alignment and that the output shares no
+memory with an operand before the call, so a wrong one is a `ValueError`, never a read out of
+bounds or a silently wrong product.
 """
 
 from __future__ import annotations
@@ -46,9 +55,36 @@ Gemm = Callable[[int, int, int, int, int, int, int, float, int, int], None]
 """`f(m, n, k, a, lda, b, ldb, beta, c, ldc)`: row-major $C \\leftarrow A B + \\beta C$, operands by address."""
 
 
+_NUMPY_MODULES = ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath")
+"""The extension modules that link numpy's BLAS (numpy 2, then numpy 1)."""
+
+_SCIPY_CAPI = "{}gemm"
+"""The name of `?gemm` in `scipy.linalg.cython_blas.__pyx_capi__`."""
+
+
+def configured_integer() -> type | None:
+    """The BLAS integer type numpy was built with (`ctypes.c_int64` for ILP64, `ctypes.c_int`), or None if unknown.
+
+    Read from `numpy.__config__.CONFIG["Build Dependencies"]["blas"]`: an `openblas configuration`
+    naming `USE64BITINT`, or a library name ending in `64` or holding `ilp64`, means ILP64; a
+    found BLAS without either (`mkl-lp64`, say) means LP64.
+    """
+    try:
+        blas = np.__config__.CONFIG["Build Dependencies"]["blas"]
+    except (AttributeError, KeyError, TypeError):
+        return None
+    if not isinstance(blas, dict) or not blas.get("found"):
+        return None
+    name = str(blas.get("name", "")).lower()
+    text = " ".join(str(blas.get(key, "")) for key in ("name", "openblas configuration"))
+    if "USE64BITINT" in text or "ilp64" in text.lower() or (name.endswith("64") and not name.endswith("lp64")):
+        return ctypes.c_int64
+    return ctypes.c_int
+
+
 def _numpy_cblas(letter: str, scalar) -> tuple[Gemm, int] | None:
     """numpy's BLAS `?gemm` as a {py:data}`Gemm` with its largest size, or None if not found."""
-    for module in ("numpy._core._multiarray_umath", "numpy.core._multiarray_umath"):
+    for module in _NUMPY_MODULES:
         try:
             library = ctypes.CDLL(importlib.import_module(module).__file__)
             break
@@ -56,7 +92,10 @@ def _numpy_cblas(letter: str, scalar) -> tuple[Gemm, int] | None:
             continue
     else:
         return None
+    width = configured_integer()
     for pattern, integer in _CBLAS_NAMES:
+        if width is not None and integer is not width:
+            continue  # the build configuration says this name's integers are the wrong width
         function = getattr(library, pattern.format(letter), None)  # dlsym searches numpy's own libraries
         if function is None:
             continue
@@ -72,11 +111,14 @@ def _numpy_cblas(letter: str, scalar) -> tuple[Gemm, int] | None:
     return None
 
 
-def _scipy_blas(letter: str, scalar) -> tuple[Gemm, int]:
-    """SciPy's Fortran `?gemm` (32-bit sizes) as a {py:data}`Gemm` with its largest size."""
-    from scipy.linalg import cython_blas
+def _scipy_blas(letter: str, scalar) -> tuple[Gemm, int] | None:
+    """SciPy's Fortran `?gemm` (32-bit sizes) as a {py:data}`Gemm` with its largest size, or None if not found."""
+    try:
+        from scipy.linalg import cython_blas
 
-    capsule = cython_blas.__pyx_capi__[f"{letter}gemm"]
+        capsule = cython_blas.__pyx_capi__[_SCIPY_CAPI.format(letter)]
+    except (ImportError, AttributeError, KeyError):
+        return None
     get_name = ctypes.pythonapi.PyCapsule_GetName
     get_name.restype, get_name.argtypes = ctypes.c_char_p, [ctypes.py_object]
     get_pointer = ctypes.pythonapi.PyCapsule_GetPointer
@@ -96,10 +138,22 @@ def _scipy_blas(letter: str, scalar) -> tuple[Gemm, int]:
 
 
 @functools.cache
-def routine(dtype: np.dtype) -> tuple[Gemm, int]:
-    """The `?gemm` {py:func}`gemm` calls for `dtype` (numpy's BLAS, else SciPy's) and its largest size."""
+def routine(dtype: np.dtype) -> tuple[Gemm, int] | None:
+    """The `?gemm` {py:func}`gemm` calls for `dtype` (numpy's BLAS, else SciPy's) and its largest size.
+
+    None if neither is found: {py:func}`gemm` then computes with numpy.
+    """
     letter, scalar = _SCALARS[np.dtype(dtype)]
     return _numpy_cblas(letter, scalar) or _scipy_blas(letter, scalar)
+
+
+def _numpy_gemm(c: np.ndarray, a: np.ndarray, b: np.ndarray, accumulate: bool) -> np.ndarray:
+    """{py:func}`gemm` without BLAS: `np.matmul`, plus an addition when accumulating."""
+    if accumulate:
+        c += a @ b
+    else:
+        np.matmul(a, b, out=c)
+    return c
 
 
 def _leading(m: np.ndarray, name: str) -> int:
@@ -123,8 +177,13 @@ def gemm(c: np.ndarray, a: np.ndarray, b: np.ndarray, *, accumulate: bool = Fals
     of larger arrays are used as they lie, without a copy), and `c` writeable. Returns `c`.
     Without `accumulate`, BLAS is called with $\beta = 0$ and ignores what `c` held, NaN included.
 
+    When no BLAS `?gemm` is found ({py:func}`routine` is None) the same product is computed with
+    numpy (`np.matmul`, then an addition when accumulating).
+
     **Raises**: `TypeError` for another dtype or mixed dtypes; `ValueError` for shapes that do not
-    chain, a layout BLAS cannot take, or a size beyond what the BLAS's integers hold.
+    chain, a layout BLAS cannot take, an operand that is not aligned to its itemsize, a `c` that
+    may share memory with `a` or `b` (BLAS would read what it has already overwritten), or a size
+    beyond what the BLAS's integers hold.
 
     **Example**
 
@@ -147,8 +206,19 @@ def gemm(c: np.ndarray, a: np.ndarray, b: np.ndarray, *, accumulate: bool = Fals
         raise ValueError(f"gemm needs a (m, k), b (k, n), c (m, n); got {a.shape}, {b.shape}, {c.shape}")
     if not c.flags.writeable:
         raise ValueError("gemm needs a writeable c")
+    for name, m_ in (("a", a), ("b", b), ("c", c)):
+        if not m_.flags.aligned:
+            raise ValueError(
+                f"gemm needs {name} aligned to its itemsize {m_.itemsize}; got address {m_.ctypes.data:#x}"
+            )
+    for name, m_ in (("a", a), ("b", b)):
+        if np.may_share_memory(c, m_):
+            raise ValueError(f"gemm needs an output c that shares no memory with {name}; pass a copy of {name}")
     lda, ldb, ldc = _leading(a, "a"), _leading(b, "b"), _leading(c, "c")
-    call, largest = routine(a.dtype)
+    found = routine(a.dtype)
+    if found is None:
+        return _numpy_gemm(c, a, b, accumulate)
+    call, largest = found
     if max(m, n, k, lda, ldb, ldc) > largest:
         raise ValueError(f"gemm sizes must fit the BLAS's integers (<= {largest}); got m={m}, n={n}, k={k}")
     if m == 0 or n == 0:

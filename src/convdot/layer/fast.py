@@ -37,120 +37,70 @@ $k_H k_W$-fold im2col matrix.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import scipy.fft
 
-from .._validate import _max_abs
+from .._dtypes import float_work
+from .._memory import array_bytes
 from .._windows import windows
-from ..forms.fft import exact_work_dtype, fft_shape
-from ._prepare import insert_zeros, output_hw
+from ..forms import fft_shape
+from ._checks import layer_form, output_hw, output_sizes
+from ._padding import insert_zeros
 from .blas import gemm
+from .blocks import BLOCK, COLUMNS, MIN_BLOCK, blocks, budget, even_step
+from .dft import dft_columns
+from .phases import copy_phases, geometry, tap_offsets
 
 Pair = tuple[int, int]
 
-BLOCK = 1 << 22
-"""The most entries of the im2col block (or running sum) one step of the fast forms works on.
 
-16 MiB in float32: large enough that one matrix product per block runs near BLAS's peak, and
-small enough to stay in a large last-level cache (32 MiB on the 2-core AMD EPYC this was tuned
-on, where blocks of 2^22 entries ran faster than 2^20 or 2^21). {py:func}`budget` lowers it
-for small layers, so that the extra memory never exceeds the input plus the output.
-"""
+def _block_entries(xp_shape, w_shape, stride, dilation) -> int:
+    """{py:func}`convdot.layer.blocks.budget` from the shapes: the entries one block of a fast form may hold."""
+    out = (xp_shape[0], w_shape[0], *output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation))
+    return min(BLOCK, max(math.prod(xp_shape) + math.prod(out), MIN_BLOCK))
 
 
-def flat_phases(xp: np.ndarray, stride: Pair) -> tuple[np.ndarray, int]:
-    r"""The input as $s_0 s_1$ row-major flattened phases, and the phase width $W_{ph}$.
-
-    Returns `(flat, W_ph)` with `flat` of shape $(s_0 s_1, N, C, H_{ph} W_{ph})$,
-    $H_{ph} = \lceil H_p / s_0 \rceil$, $W_{ph} = \lceil W_p / s_1 \rceil$ and
-
-    $$\text{flat}[p s_1 + q,\; n,\; c,\; a W_{ph} + b] = X_p[n, c,\; s_0 a + p,\; s_1 b + q]$$
-
-    (zero where $s_0 a + p \ge H_p$ or $s_1 b + q \ge W_p$). For stride 1 it is a view of
-    `xp` (made contiguous if it is not); otherwise one copy of the input.
-    """
-    s0, s1 = stride
-    n, c, h, w = xp.shape
-    if s0 == s1 == 1:
-        return np.ascontiguousarray(xp).reshape(1, n, c, h * w), w
-    h_ph, w_ph = -(-h // s0), -(-w // s1)
-    out = np.zeros((s0 * s1, n, c, h_ph, w_ph), dtype=xp.dtype)
-    copy_phases(out, xp, stride)
-    return out.reshape(s0 * s1, n, c, h_ph * w_ph), w_ph
+def blocked_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
+    """The output and the reused blocks (im2col block, product, phases): at most three blocks."""
+    w_out = output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)[1]
+    row = xp_shape[1] * w_shape[2] * w_shape[3] * w_out  # one output row's im2col entries
+    entries = max(_block_entries(xp_shape, w_shape, stride, dilation), row)
+    return [*output_sizes(xp_shape, w_shape, stride, dilation, itemsize), ("three work blocks", 3 * entries * itemsize)]
 
 
-def copy_phases(target: np.ndarray, xp: np.ndarray, stride: Pair) -> None:
-    r"""Write the $s_0 s_1$ phases of `xp` $(b, C, H, W)$ into `target`.
-
-    `target` has shape $(s_0 s_1, b, C, \lceil H/s_0 \rceil, \lceil W/s_1 \rceil)$ and
-    `target[p s_1 + q, m, c, a, j]` $= X_p[m, c, s_0 a + p, s_1 j + q]$; entries past a phase's
-    edge are left as they are. `target` may be any view of that shape (a transposed one puts
-    the images innermost).
-    """
-    s0, s1 = stride
-    for p, q in np.ndindex(s0, s1):
-        phase = xp[:, :, p::s0, q::s1]
-        target[p * s1 + q, :, :, : phase.shape[2], : phase.shape[3]] = phase
-
-
-def tap_offsets(kernel_hw: Pair, stride: Pair, dilation: Pair, w_ph: int) -> list[Pair]:
-    r"""For each tap $(u, v)$ in row-major order: (its phase, its flat offset in that phase).
-
-    Tap $(u, v)$ of output $(i, j)$ reads `flat[phase, n, c, i * W_ph + j + offset]` of
-    {py:func}`flat_phases`, with phase $(d_0 u \bmod s_0) s_1 + (d_1 v \bmod s_1)$ and offset
-    $\lfloor d_0 u / s_0 \rfloor W_{ph} + \lfloor d_1 v / s_1 \rfloor$.
-    """
-    (k_h, k_w), (s0, s1), (d0, d1) = kernel_hw, stride, dilation
+def shifted_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
+    """The output, the running sums and the phase buffer of one block of images (at least one image)."""
+    n, c_in, h_p, w_p = xp_shape
+    (s0, s1), h_out = stride, output_hw((h_p, w_p), w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)[0]
+    w_ph, plane = -(-w_p // s1), -(-h_p // s0) * -(-w_p // s1)
+    per_image = s0 * s1 * c_in * plane + w_shape[0] * h_out * w_ph
+    images = min(n, max(1, _block_entries(xp_shape, w_shape, stride, dilation) // per_image))
+    work = 8 if itemsize == 8 else itemsize
     return [
-        ((d0 * u % s0) * s1 + d1 * v % s1, (d0 * u // s0) * w_ph + d1 * v // s1) for u in range(k_h) for v in range(k_w)
+        *output_sizes(xp_shape, w_shape, stride, dilation, itemsize),
+        ("the running sums and phases", 2 * images * per_image * work),
     ]
 
 
-def even_step(total: int, most: int) -> int:
-    """The step that cuts `total` into as few parts of at most `most` as possible, as equal as possible.
-
-    So no part is a small remainder: a small matrix product runs far below BLAS's peak.
-    """
-    return -(-total // -(-total // most))
-
-
-def blocks(n: int, h_out: int, per_row: int, block: int = BLOCK) -> list[tuple[int, int, int, int]]:
-    """Split a batch of `n` images of `h_out` output rows into `(n0, images, i0, rows)` steps.
-
-    `per_row` is the number of buffer entries one output row of one image needs; a step
-    takes whole images when at least one fits in `block` entries, otherwise a run of rows of
-    one image (at least one row). Steps are made as equal as possible, so that no step is a
-    small remainder (a small matrix product runs far below BLAS's peak).
-    """
-    if per_row * h_out <= block:
-        most = max(1, min(n, block // (per_row * h_out)))
-        step = even_step(n, most)
-        return [(n0, min(step, n - n0), 0, h_out) for n0 in range(0, n, step)]
-    most = max(1, min(h_out, block // per_row))
-    rows = even_step(h_out, most)
-    return [(n0, 1, i0, min(rows, h_out - i0)) for n0 in range(n) for i0 in range(0, h_out, rows)]
+def fft_pruned_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
+    """The output, the input in float and its spectrum, and one block of kernel and output spectra."""
+    n, c_in = xp_shape[:2]
+    c_g, k_h = w_shape[1:3]
+    n0, n1 = fft_shape(xp_shape[-2:])
+    cols, complex_item = n1 // 2 + 1, 2 * itemsize
+    x_hat = array_bytes((n0, cols, c_in, n), complex_item)
+    one_channel = (k_h * cols * c_g + 3 * n0 * cols * n) * complex_item
+    block = max(_block_entries(xp_shape, w_shape, stride, dilation) * itemsize, one_channel)
+    return [
+        *output_sizes(xp_shape, w_shape, stride, dilation, itemsize),
+        ("the input's transform", array_bytes((n, c_in, n0, n1), itemsize) + x_hat),
+        ("one block of spectra", 2 * block),
+    ]
 
 
-def _geometry(xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair):
-    h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
-    flat, w_ph = flat_phases(xp, stride)
-    taps = tap_offsets(w.shape[-2:], stride, dilation, w_ph)
-    return h_out, w_out, flat, w_ph, taps
-
-
-MIN_BLOCK = 1 << 18
-"""The fewest entries {py:func}`budget` allows a block (1 MiB in float32), whatever the layer's size."""
-
-
-def budget(block: int, xp: np.ndarray, out_entries: int) -> int:
-    """Entries one block may hold: `block`, or the input plus output entries if that is less.
-
-    So the block of a large layer costs at most its input plus its output; a small layer may
-    use `MIN_BLOCK` entries, below which the Python loop over blocks costs more than the work.
-    """
-    return min(block, max(xp.size + out_entries, MIN_BLOCK))
-
-
+@layer_form(blocked_sizes)
 def conv2d_blocked(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
@@ -166,7 +116,7 @@ def conv2d_blocked(
     BLAS's peak; the result is then copied into the output's image-major layout. The block is
     copied from the window view one kernel row at a time (at stride 1 each copy moves runs of
     $W_{out}$ contiguous entries), allocated once and reused for the whole batch, and the product
-    is written straight into the output with `out=`. The block holds at most {py:func}`budget`
+    is written straight into the output with `out=`. The block holds at most {py:func}`convdot.layer.blocks.budget`
     entries (or one output row's worth, if that is more), so the extra memory does not grow with
     the batch. A 1×1 layer with stride 1 is one matrix product on the input as it is, with no copy.
 
@@ -232,8 +182,8 @@ def _blocked_phased(
     At stride $s$ a window view steps $s$ entries between neighbouring outputs, so copying it
     gathers single entries. Split into phases first (one copy of a block of images), tap
     $(u, v)$ reads, for output row $i$, the $W_{out}$ contiguous entries of one phase row
-    ({py:func}`tap_offsets`), so each row $(c, u, v)$ of the block's im2col matrix is copied in
-    runs of $W_{out}$ entries. An image with at least {py:attr}`COLUMNS` outputs is a block of its
+    ({py:func}`convdot.layer.phases.tap_offsets`), so each row $(c, u, v)$ of the block's im2col matrix is copied in
+    runs of $W_{out}$ entries. An image with at least {py:attr}`convdot.layer.blocks.COLUMNS` outputs is a block of its
     own, and its product is written straight into `y`; smaller images share one product and are
     then copied into place. Returns `y` filled, or None when not even one image's block fits in
     `entries`.
@@ -269,24 +219,7 @@ def _blocked_phased(
     return y
 
 
-COLUMNS = 2048
-"""The fewest output positions one product of {py:func}`conv2d_shifted` covers, when images are small.
-
-A product over fewer columns (a $14 \times 14$ feature map has 222 flat positions) runs far below
-BLAS's peak, so the images of a block are interleaved to give each product at least this many."""
-
-
-def direct_is_exact_for_integers(xp: np.ndarray, w: np.ndarray) -> bool:
-    r"""Whether a float64 sum of products of these integer arrays, in any order, is exact.
-
-    Every partial sum of output $(n, o, i, j)$ is an integer of magnitude at most
-    $\max|X_p| \cdot \max_o \sum_{c,u,v} |W[o, c, u, v]|$; float64 holds every integer up to
-    $2^{53}$ exactly, so that bound below $2^{53}$ makes every product and every addition exact.
-    """
-    weight = float(np.abs(w.reshape(w.shape[0], -1), dtype=np.float64).sum(axis=1).max())  # exact below 2**53
-    return weight < 2**53 and _max_abs(xp) * int(weight) < 2**53
-
-
+@layer_form(shifted_sizes)
 def conv2d_shifted(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
@@ -302,14 +235,15 @@ def conv2d_shifted(
     BLAS runs near its peak once $C_g$ is a few dozen. The running sum of one image, or of a block
     of small images, stays in cache across the $k_H k_W$ products.
 
-    Small images give short products ($L$ flat positions each), so when $L$ < {py:attr}`COLUMNS`
+    Small images give short products ($L$ flat positions each), so when $L$ < {py:attr}`convdot.layer.blocks.COLUMNS`
     the images of a block are interleaved first, $x[c, q\, b + m]$ for image $m$ of $b$ (one copy
     of the block), and every product then covers all $b$ images, $q$ running over
     $[\text{offset}, \text{offset} + L)$ as before. With $C_g = 1$ (depthwise) each term is
     instead an element-wise product broadcast over channels (a product of depth 1 is no use to BLAS).
 
     Floats are computed in their own dtype; integers in float64, exact when
-    {py:func}`direct_is_exact_for_integers` holds, otherwise a `ValueError` is raised.
+    every partial sum stays below $2^{53}$ (the per-output-channel bound
+    $\max|X_p| \max_o \sum |W[o]|$), otherwise a `ValueError` is raised.
 
     **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
 
@@ -319,10 +253,7 @@ def conv2d_shifted(
     c_out, c_g, k_h, k_w = w.shape
     if c_g == 1:
         return _depthwise_shifted(xp, w, stride, dilation, groups, block=block)
-    integer = xp.dtype.kind != "f"
-    work = exact_work_dtype(
-        xp, w, "shifted", exact=direct_is_exact_for_integers, why="a partial sum could exceed 2**53", instead="blocked"
-    )
+    work = float_work(xp, w, "shifted", "direct", instead="blocked")
     (s0, s1), per = stride, c_out // groups
     h_out, w_out = output_hw((h_p, w_p), (k_h, k_w), stride, ((0, 0), (0, 0)), dilation)
     h_ph, w_ph = -(-h_p // s0), -(-w_p // s1)
@@ -330,12 +261,12 @@ def conv2d_shifted(
     taps = tap_offsets((k_h, k_w), stride, dilation, w_ph)
     length, span = (h_out - 1) * w_ph + w_out, h_out * w_ph
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    view = stride == (1, 1) and xp.dtype == work and xp.flags.c_contiguous
+    view = stride == (1, 1) and xp.dtype == work.dtype and xp.flags.c_contiguous
     most = max(1, budget(block, xp, y.size) // (phases * c_in * plane + c_out * span))
     images = max(1, min(n, most, -(-COLUMNS // length)))
     images = even_step(n, images)
-    acc = np.empty((groups, per, span * images), dtype=work)
-    buffer = np.zeros(0 if view and images == 1 else phases * c_in * plane * images, dtype=work)
+    acc = np.empty((groups, per, span * images), dtype=work.dtype)
+    buffer = np.zeros(0 if view and images == 1 else phases * c_in * plane * images, dtype=work.dtype)
     for n0 in range(0, n, images):
         b = min(images, n - n0)
         if view and b == 1:
@@ -346,13 +277,13 @@ def conv2d_shifted(
             source = source.reshape(phases, c_in, plane * b)
         for t, (phase, offset) in enumerate(taps):
             columns = source[phase, :, offset * b : (offset + length) * b]
-            weights = np.ascontiguousarray(w[:, :, t // k_w, t % k_w], dtype=work).reshape(groups, per, c_g)
+            weights = np.ascontiguousarray(w[:, :, t // k_w, t % k_w], dtype=work.dtype).reshape(groups, per, c_g)
             for g in range(groups):
                 gemm(acc[g, :, : length * b], weights[g], columns[g * c_g : (g + 1) * c_g], accumulate=t > 0)
         # positions from L to H_out W_ph (and entries of the buffer past a phase's edge) feed only
         # the cropped columns j >= W_out: BLAS computes every column of a product on its own
         grid = acc[:, :, : span * b].reshape(c_out, h_out, w_ph, b)[:, :, :w_out].transpose(3, 0, 1, 2)
-        y[n0 : n0 + b] = np.rint(grid) if integer else grid
+        work.store(y[n0 : n0 + b], grid)
     return y
 
 
@@ -362,7 +293,7 @@ def _depthwise_shifted(
     """{py:func}`conv2d_shifted` for $C_g = 1$: each tap an element-wise product, broadcast over channels."""
     n = xp.shape[0]
     c_out, _, k_h, k_w = w.shape
-    h_out, w_out, flat, w_ph, taps = _geometry(xp, w, stride, dilation)
+    h_out, w_out, flat, w_ph, taps = geometry(xp, w, stride, dilation)
     per = c_out // groups
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
     steps = blocks(n, h_out, 2 * c_out * w_ph, budget(block, xp, y.size))
@@ -385,22 +316,7 @@ def _depthwise_shifted(
     return y
 
 
-def dft_columns(size: int, taps: int, dtype: np.dtype, *, half: bool = False) -> np.ndarray:
-    r"""The first `taps` columns of the `size`-point DFT matrix with the inverse's sign.
-
-    $$G[a, u] = e^{+2\pi i\, a u / \text{size}}, \qquad 0 \le u < \text{taps},$$
-
-    for $0 \le a < \text{size}$, or $0 \le a \le \lfloor \text{size}/2 \rfloor$ with `half`
-    (the frequencies a real FFT keeps). For a real kernel $w$ of $k$ taps zero-padded to `size`,
-    $G w = \overline{\mathcal F[w]}$: the conjugate spectrum a correlation multiplies by, at
-    $\text{size} \cdot k$ multiply-adds (fewer than an FFT's when $k$ is small), as one matrix
-    product. Computed in float64, returned in the complex `dtype`.
-    """
-    rows = size // 2 + 1 if half else size
-    angle = (2 * np.pi / size) * np.outer(np.arange(rows), np.arange(taps))
-    return np.exp(1j * angle).astype(dtype)
-
-
+@layer_form(fft_pruned_sizes)
 def conv2d_fft_pruned(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
@@ -414,7 +330,7 @@ def conv2d_fft_pruned(
     spectra, more than the $N (C_{in} + C_{out})$ image transforms, and a kernel has only
     $k_H \times k_W$ non-zero entries of the $N_0 \times N_1$ it is padded to. So its conjugate
     spectrum is not an FFT but $G_0\, W[o, c]\, G_1^{\mathsf T}$ with the
-    {py:func}`dft_columns` $G_0$ ($N_0 \times k_H$) and $G_1$ ($(N_1/2 + 1) \times k_W$): two
+    {py:func}`convdot.layer.dft.dft_columns` $G_0$ ($N_0 \times k_H$) and $G_1$ ($(N_1/2 + 1) \times k_W$): two
     matrix products, for all kernels at once, with no work spent on the zeros. The spectra are
     laid out frequency-major, $(N_0, N_1/2 + 1, C_{out}, C_g)$, and so is the input's, so that the
     sum over channels is one batched matrix product: at each frequency a $(C_{out}, C_g)$ matrix
@@ -422,27 +338,31 @@ def conv2d_fft_pruned(
 
     Output channels are processed in blocks, and within a block the kernel spectra a band of
     frequency rows at a time, so the extra memory is the input's spectrum plus one block (at most
-    {py:func}`budget`, or one output channel's spectrum if that is more), never all $C_{out} C_g$
+    {py:func}`convdot.layer.blocks.budget`, or one output channel's spectrum if that is more), never all $C_{out} C_g$
     kernel spectra. Transforms use every core (`workers=-1`).
 
     Integers are computed in float64 and rounded, and refused with a `ValueError` when
-    {py:func}`convdot.forms.fft_is_exact_for_integers` cannot guarantee an exact result; a NaN or
-    inf anywhere spreads to every output of its sample, as with any FFT.
+    {py:func}`convdot.forms.fft_is_exact_for_integers`'s rule (per sample and output channel)
+    cannot guarantee an exact result; a NaN or inf anywhere spreads to every output of its
+    sample, as with any FFT. **Large values**: a spectrum entry reaches
+    $\|X_p[n]\|_1 \|W[o]\|_1$ and the inverse transform sums $N_0 N_1$ of them before dividing,
+    so finite data within that factor of the dtype's largest number (about $3.4 \cdot 10^{38}$
+    in float32) can give inf or NaN where every exact output is finite. This method computes as
+    asked; `method="auto"` never picks it then ({py:func}`convdot.layer.choose_layer_method`).
 
     **Parameters**, **Returns**: as {py:func}`conv2d_blocked`.
     """
-    integer = xp.dtype.kind != "f"
-    work = exact_work_dtype(xp, w, "fft_pruned", instead="blocked")
-    spectral = np.result_type(work, np.complex64)
+    shape = fft_shape(xp.shape[-2:])
+    work = float_work(xp, w, "fft_pruned", "fft", points=shape[0] * shape[1], instead="blocked")
+    spectral = np.result_type(work.dtype, np.complex64)
     n = xp.shape[0]
-    kernels = insert_zeros(w, dilation).astype(work, copy=False)
+    kernels = work.cast(insert_zeros(w, dilation))
     c_out, c_g, k_h, k_w = kernels.shape
     per = c_out // groups
     h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
-    shape = fft_shape(xp.shape[-2:])
     rows, cols = shape[0], shape[1] // 2 + 1
     y = np.empty((n, c_out, h_out, w_out), dtype=xp.dtype)
-    frequency_major = xp.astype(work, copy=False).transpose(2, 3, 1, 0)  # (H_p, W_p, C_in, N)
+    frequency_major = work.cast(xp).transpose(2, 3, 1, 0)  # (H_p, W_p, C_in, N)
     x_hat = scipy.fft.rfft2(frequency_major, shape, axes=(0, 1), workers=-1)  # (N0, F1, C_in, N)
     g_rows = dft_columns(shape[0], k_h, spectral)  # (N0, kH)
     g_cols = dft_columns(shape[1], k_w, spectral, half=True)  # (F1, kW)
@@ -466,5 +386,5 @@ def conv2d_fft_pruned(
             np.matmul(w_hat, x_g[a0:a1].reshape(-1, c_g, n), out=y_hat[a0:a1].reshape(-1, o1 - o0, n))
         full = scipy.fft.irfft2(y_hat, shape, axes=(0, 1), workers=-1, overwrite_x=True)  # (N0, N1, o, N)
         crop = full[: stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]].transpose(3, 2, 0, 1)
-        y[:, o0:o1] = np.rint(crop) if integer else crop
+        work.store(y[:, o0:o1], crop)
     return y

@@ -5,61 +5,66 @@ In one dimension, F(2, 3) computes two outputs of a 3-tap correlation,
 $y_0 = d_0 g_0 + d_1 g_1 + d_2 g_2$ and $y_1 = d_1 g_0 + d_2 g_1 + d_3 g_2$, with 4
 multiplications instead of 6:
 
-$$y = A^{\mathsf T}\big[(G g) \odot (B^{\mathsf T} d)\big], \quad
-B^{\mathsf T} = \begin{bmatrix} 1 & 0 & -1 & 0 \\ 0 & 1 & 1 & 0 \\ 0 & -1 & 1 & 0 \\ 0 & 1 & 0 & -1 \end{bmatrix},\;
-G = \begin{bmatrix} 1 & 0 & 0 \\ \frac12 & \frac12 & \frac12 \\
+$$y = \mathcal A^{\mathsf T}\big[(\mathcal G g) \odot (\mathcal B^{\mathsf T} d)\big], \quad
+\mathcal B^{\mathsf T} = \begin{bmatrix} 1 & 0 & -1 & 0 \\ 0 & 1 & 1 & 0 \\
+0 & -1 & 1 & 0 \\ 0 & 1 & 0 & -1 \end{bmatrix},\;
+\mathcal G = \begin{bmatrix} 1 & 0 & 0 \\ \frac12 & \frac12 & \frac12 \\
 \frac12 & -\frac12 & \frac12 \\ 0 & 0 & 1 \end{bmatrix},\;
-A^{\mathsf T} = \begin{bmatrix} 1 & 1 & 1 & 0 \\ 0 & 1 & -1 & -1 \end{bmatrix}.$$
+\mathcal A^{\mathsf T} = \begin{bmatrix} 1 & 1 & 1 & 0 \\ 0 & 1 & -1 & -1 \end{bmatrix}.$$
+
+(Lavin and Gray write these matrices $A$, $B$, $G$; the code keeps those names, `A_T`, `B_T`, `G`.)
 
 Nesting it in both directions gives F(2×2, 3×3) on a 4×4 input tile $d$ (tiles overlap by 2):
-$Y = A^{\mathsf T}\big[(G g G^{\mathsf T}) \odot (B^{\mathsf T} d B)\big] A$, 16 products for the 36
-of the direct sum, a factor 2.25. In a layer the sum over input channels moves inside, between
-the transforms: for each of the 16 positions $(\xi, \nu)$ of the transformed tile,
+$Y = \mathcal A^{\mathsf T}\big[(\mathcal G g \mathcal G^{\mathsf T}) \odot
+(\mathcal B^{\mathsf T} d \mathcal B)\big] \mathcal A$,
+16 products for the 36 of the direct sum, a factor 2.25. In a layer the sum over input channels
+moves inside, between the transforms: for each of the 16 positions $(\xi, \zeta)$ of the
+transformed tile,
 
-$$M_{\xi\nu} = U_{\xi\nu}\, V_{\xi\nu}, \qquad U_{\xi\nu}[o, c] = (G\, W[o, c]\, G^{\mathsf T})_{\xi\nu},\quad
-V_{\xi\nu}[c, t] = (B^{\mathsf T} d_{c,t} B)_{\xi\nu},$$
+$$M_{\xi\zeta} = U_{\xi\zeta}\, V_{\xi\zeta}, \qquad
+U_{\xi\zeta}[o, c] = (\mathcal G\, w[o, c]\, \mathcal G^{\mathsf T})_{\xi\zeta},\quad
+V_{\xi\zeta}[c, t] = (\mathcal B^{\mathsf T} d_{c,t} \mathcal B)_{\xi\zeta},$$
 
-16 matrix products of shape $(C_{out}, C_g) \times (C_g, \text{tiles})$, then $Y = A^{\mathsf T} M A$
-per tile. The price is the transforms (memory traffic, not multiplications) and round-off: the
-transformed values are sums of up to 16 inputs, so float32 results are somewhat less accurate
-than a direct sum (the performance page measures by how much).
+16 matrix products of shape $(C_{out}, C_g) \times (C_g, \text{tiles})$, then
+$Y = \mathcal A^{\mathsf T} M \mathcal A$ per tile.
+
+**Round-off.** The price is the transforms (memory traffic, not multiplications) and the way
+round-off is bounded. Each entry of $\mathcal B^{\mathsf T} d \mathcal B$ combines 4 inputs (two
+per row of $\mathcal B^{\mathsf T}$, on each side); each entry of $\mathcal G g \mathcal G^{\mathsf T}$
+and of the output transform $\mathcal A^{\mathsf T} M \mathcal A$ combines up to 9. The direct
+sum's error is relative to the data too: at most $\gamma_n \sum |x|\,|w|$ per output, with
+$n = C_g k_H k_W$ ({py:func}`convdot.numerics.conv2d_error_bound`). The real difference is the
+kind of bound: the direct one is *componentwise*, each output's error measured against its own
+products, so an output whose products are small (or cancel exactly) has a small error; the
+transforms' bound is *normwise*, each output's error measured against the magnitudes of the
+whole 4 × 4 tile and filter that the transformed values mix, so a small output beside large
+ones can have a much larger relative error than the direct sum gives it.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..forms.fft import exact_work_dtype
-from ._prepare import output_hw
-from .fast import BLOCK, blocks, budget
+from .._dtypes import float_work
+from .._memory import array_bytes
+from ._checks import layer_form, output_hw, output_sizes
+from .blocks import BLOCK, MIN_BLOCK, blocks, budget
 
 Pair = tuple[int, int]
 
 B_T = np.array([[1, 0, -1, 0], [0, 1, 1, 0], [0, -1, 1, 0], [0, 1, 0, -1]])
-"""$B^{\\mathsf T}$, the input transform of F(2, 3)."""
+"""$\\mathcal B^{\\mathsf T}$, the input transform of F(2, 3)."""
 G = np.array([[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]])
-"""$G$, the filter transform of F(2, 3)."""
+"""$\\mathcal G$, the filter transform of F(2, 3)."""
 A_T = np.array([[1, 1, 1, 0], [0, 1, -1, -1]])
-"""$A^{\\mathsf T}$, the output transform of F(2, 3)."""
-
-_EXACT_LIMIT = 2.0**50
-
-
-def winograd_is_exact_for_integers(xp: np.ndarray, w: np.ndarray) -> bool:
-    r"""Whether the float64 Winograd computation of integer arrays is exact after rounding.
-
-    Every intermediate value is a multiple of $1/4$ (the halves of $G$, twice) bounded in
-    absolute value by $36 \max|x| \max_o \sum |W[o]|$ (a factor 4 from $B^{\mathsf T} d B$,
-    at most 1 per entry from $G$, 9 from $A^{\mathsf T} \cdot A$); below $2^{50}$ float64 holds
-    all of them exactly.
-    """
-    x_max = float(np.abs(xp).max(initial=0))
-    w_sum = float(np.abs(w).reshape(w.shape[0], -1).sum(axis=1, dtype=np.float64).max(initial=0))
-    return 36.0 * x_max * w_sum < _EXACT_LIMIT
+"""$\\mathcal A^{\\mathsf T}$, the output transform of F(2, 3)."""
 
 
 def filter_transform(w: np.ndarray) -> np.ndarray:
-    r"""$U = G\, W[o, c]\, G^{\mathsf T}$ for every filter: shape $(4, 4, C_{out}, C_g)$ from $(C_{out}, C_g, 3, 3)$."""
+    r"""$U = \mathcal G\, w[o, c]\, \mathcal G^{\mathsf T}$ for every filter.
+
+    Shape $(4, 4, C_{out}, C_g)$ from $(C_{out}, C_g, 3, 3)$.
+    """
     return np.einsum("ai,ocij,bj->aboc", G.astype(w.dtype), w, G.astype(w.dtype))
 
 
@@ -133,12 +138,29 @@ def _pieces(w: np.ndarray, stride: Pair, dilation: Pair):
                         yield (p, q), r0, c0, dense[:, :, r0 : r0 + 3, c0 : c0 + 3]
 
 
+def winograd_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> list[tuple[str, int]]:
+    """The output (twice, in the working dtype), a padded phase, and the transformed tiles of one block."""
+    n, c_in = xp_shape[:2]
+    c_out = w_shape[0]
+    h_out, w_out = output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+    th, tw = -(-h_out // 2), -(-w_out // 2)
+    row = (16 * (c_in + c_out) + 8 * c_in) * tw
+    block = max(min(BLOCK, max(n * c_in * xp_shape[2] * xp_shape[3] + n * c_out * h_out * w_out, MIN_BLOCK)), row)
+    return [
+        *output_sizes(xp_shape, w_shape, stride, dilation, itemsize) * 2,
+        ("a padded phase of the input", array_bytes((n, c_in, 2 * th + 2, 2 * tw + 2), itemsize)),
+        ("the transformed tiles and products of one block", 2 * block * itemsize),
+    ]
+
+
+@layer_form(winograd_sizes)
 def conv2d_winograd(
     xp: np.ndarray, w: np.ndarray, stride: Pair, dilation: Pair, groups: int, *, block: int = BLOCK
 ) -> np.ndarray:
     r"""The layer by Winograd's F(2×2, 3×3): 16 products per 2×2 output tile instead of 36.
 
-    $$Y_{\text{tile}} = A^{\mathsf T}\Big[\sum_{c} (G\, W[o, c]\, G^{\mathsf T}) \odot (B^{\mathsf T} d_c B)\Big] A$$
+    $$Y_{\text{tile}} = \mathcal A^{\mathsf T}\Big[\sum_{c} (\mathcal G\, w[o, c]\, \mathcal G^{\mathsf T})
+    \odot (\mathcal B^{\mathsf T} d_c \mathcal B)\Big] \mathcal A$$
 
     with the matrices of this module's docstring. A 3×3 layer with stride 1 and dilation 1 is one
     such computation. Any other layer is reduced to a sum of them, exactly: a stride $s$ and a
@@ -150,32 +172,36 @@ def conv2d_winograd(
     layer (and is tested on every layer), not for speed.
 
     Floats are computed in their own dtype. Integers are computed in float64 and rounded, exact when
-    {py:func}`winograd_is_exact_for_integers` holds; otherwise a `ValueError` is raised.
+    $36 \max|x| \max_o \sum |w[o]| < 2^{50}$ (every intermediate is a multiple of 1/4 below that);
+    otherwise a `ValueError` is raised.
 
-    **Numerics**: each output of a tile mixes only transformed values of its own window (output
-    row 0 uses transformed rows 0-2, which read input rows 0-2; row 1 uses rows 1-3, which read
-    rows 1-3), so a NaN reaches exactly the outputs a direct sum would give NaN. An inf, however,
-    enters transformed values with both signs and can meet itself as $\infty - \infty$: where a
-    direct sum gives $\pm\infty$, Winograd may give NaN. Float32 error is a few times that of a
-    direct sum (the performance page measures it).
+    **Numerics**
+
+    - *NaN.* Every output the direct sum makes NaN is NaN here too. For a 3×3 kernel at stride 1
+      and dilation 1 those are the only ones: output row 0 of a tile mixes transformed rows 0-2,
+      which read input rows 0-2 of the tile, and row 1 mixes rows 1-3, which read rows 1-3, its
+      own window (likewise for columns). Any other layer computes 3×3 pieces padded with zero taps
+      (a 1×1 kernel is a 3×3 piece with 8 of them), and $0 \cdot \mathrm{NaN} = \mathrm{NaN}$: a NaN
+      under a padded tap reaches outputs of its tile whose window in the real kernel does not hold
+      it. A NaN at `x[0, 0, 1, 1]` under a 1×1 kernel makes the whole 2×2 tile NaN, where the
+      direct sum makes one output NaN.
+    - *inf.* An inf enters transformed values with both signs and can meet itself as
+      $\infty - \infty$: where a direct sum gives $\pm\infty$, Winograd may give NaN.
+    - *Large finite values.* The transforms multiply magnitudes by up to 4 (input) and 9 (output),
+      so finite data with $36 \max|x| \max_o \sum|w[o]|$ beyond the dtype's largest number (about
+      $3.4 \cdot 10^{38}$ in float32) can overflow to inf and NaN where the direct sum is finite.
+    - *Round-off*: a normwise bound over the tile instead of the direct sum's componentwise one
+      (this module's docstring); `"auto"` never picks this method.
 
     **Parameters**, **Returns**: as {py:func}`~convdot.layer.fast.conv2d_blocked`.
 
     **Raises**: `ValueError` for integer inputs too large for an exact result.
     """
-    integer = xp.dtype.kind != "f"
-    work = exact_work_dtype(
-        xp,
-        w,
-        "winograd",
-        exact=winograd_is_exact_for_integers,
-        why="36 * max|x| * sum|w| must stay below 2**50",
-        instead="blocked",
-    )
-    x, filters = xp.astype(work, copy=False), w.astype(work, copy=False)
+    work = float_work(xp, w, "winograd", "winograd", instead="blocked")
+    x, filters = work.cast(xp), work.cast(w)
     h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
     th, tw = -(-h_out // 2), -(-w_out // 2)
-    y = np.zeros((xp.shape[0], w.shape[0], h_out, w_out), dtype=work)
+    y = np.zeros((xp.shape[0], w.shape[0], h_out, w_out), dtype=work.dtype)
     first = True
     for (p, q), r0, c0, piece in _pieces(filters, stride, dilation):
         phase = x[:, :, p :: stride[0], q :: stride[1]][:, :, r0 : r0 + 2 * th + 2, c0 : c0 + 2 * tw + 2]
@@ -184,4 +210,4 @@ def conv2d_winograd(
             phase = np.pad(phase, ((0, 0), (0, 0), (0, short[0]), (0, short[1])))
         _winograd_3x3(phase, filter_transform(piece), y, groups, accumulate=not first, block=block)
         first = False
-    return np.rint(y).astype(xp.dtype) if integer else y
+    return work.back(y, xp.dtype)

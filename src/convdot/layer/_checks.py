@@ -1,24 +1,27 @@
-r"""The first stage of the layer: normalise and check the arguments, then pad by `padding_mode`.
+r"""The layer's checks: normalise every argument, refuse what PyTorch refuses, and the output's shape.
 
-After this stage every layer form computes the same thing, a *valid*, strided, dilated,
-grouped correlation of an already padded input, so no form repeats any of the checks.
-Padding is {py:func}`numpy.pad`; its adjoint (used by the gradient) is `unpad`.
+After this stage (and the padding, `convdot.layer._padding`) every layer form computes the same
+thing, a *valid*, strided, dilated, grouped correlation of an already padded input, so no form
+repeats any of the checks.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 import numpy as np
 
-from .._validate import _INT64_MAX, _max_abs, _sum_abs, as_pair, as_real_array, check_choice, common_dtype
+from .._dtypes import common_dtype
+from .._memory import Sizes, array_bytes, check_memory
+from .._validate import as_pair, as_real_array, check_choice
 
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 """The accepted values of `padding_mode`, as in `torch.nn.Conv2d`."""
 
-_NUMPY_PAD_MODE = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}
-
 Pads = tuple[tuple[int, int], tuple[int, int]]
+Pair = tuple[int, int]
 
 
 def as_padding(padding: object, kernel_hw: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]) -> Pads:
@@ -88,14 +91,14 @@ def conv2d_output_shape(
 
 
 def as_batch(x: object, name: str) -> tuple[np.ndarray, bool]:
-    """`x` as a 4-D real array (N, C, H, W), and whether it came unbatched as (C, H, W)."""
+    """`x` as a 4-D real array (N, C, H, W), and whether it came unbatched as (C, H, W); N may be 0."""
     try:
         ndim = np.ndim(x)
     except (ValueError, TypeError):
         ndim = 4  # not an array at all: as_real_array says why
     if ndim not in (3, 4):
         raise ValueError(f"{name} must be 4-D (N, C, H, W) or 3-D (C, H, W); got {ndim}-D array of shape {np.shape(x)}")
-    arr = as_real_array(x, name, ndim=ndim)
+    arr = as_real_array(x, name, ndim=ndim, empty_batch=ndim == 4)
     return (arr[np.newaxis], True) if ndim == 3 else (arr, False)
 
 
@@ -122,19 +125,8 @@ def as_bias(bias: object, channels: int) -> np.ndarray | None:
 
 
 def result_dtype(x: np.ndarray, w: np.ndarray, bias: np.ndarray | None, names=("x", "w")) -> np.dtype:
-    """The dtype of the layer's output: the 2-D rule (`convdot._validate.common_dtype`) with the bias added."""
-    dtype = common_dtype(x, w, names=names)
-    if bias is None:
-        return dtype
-    if dtype.kind == "f" or bias.dtype.kind == "f":
-        return np.result_type(dtype, bias.dtype)
-    bound = _max_abs(x) * _sum_abs(w) + _max_abs(bias)
-    if bound > _INT64_MAX:
-        raise ValueError(
-            f"integer inputs {names[0]}, {names[1]} and bias could produce values up to {bound}, beyond the "
-            f"int64 range (|value| <= {_INT64_MAX}); convert them to float64 (approximate) or use smaller values"
-        )
-    return dtype
+    """The dtype of the layer's output: the 2-D rule (`convdot._dtypes.common_dtype`) with the bias added."""
+    return common_dtype(x, w, names=names, bias=bias)
 
 
 def check_pad_fits(input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> None:
@@ -149,58 +141,6 @@ def check_pad_fits(input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> 
             f"padding_mode 'circular' needs a padding no larger than the input on each axis (it would wrap "
             f"around more than once); got padding {pads!r} for an input of size {tuple(input_hw)!r}"
         )
-
-
-def pad(x: np.ndarray, pads: Pads, padding_mode: str) -> np.ndarray:
-    """Pad the last two axes of `x` by `pads` in `padding_mode`, with {py:func}`numpy.pad`."""
-    if pads == ((0, 0), (0, 0)):
-        return x
-    return np.pad(x, ((0, 0),) * (x.ndim - 2) + pads, mode=_NUMPY_PAD_MODE[padding_mode])
-
-
-def pad_sources(input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> np.ndarray:
-    """For each padded position, the flat index of the input pixel it copies (-1 for a zero).
-
-    It is the index image `arange(H*W)` padded the same way: reflect, replicate and circular
-    padding only copy pixels, so padding the indices says where every copy comes from.
-    """
-    H, W = input_hw
-    index = np.arange(H * W).reshape(H, W)
-    if padding_mode == "zeros":
-        return np.pad(index, pads, constant_values=-1)
-    return pad(index, pads, padding_mode)
-
-
-def unpad(grad_padded: np.ndarray, input_hw: tuple[int, int], pads: Pads, padding_mode: str) -> np.ndarray:
-    r"""The adjoint of `pad`: each padded position's gradient is added back onto its source pixel.
-
-    For `"zeros"` this crops the border; for the other modes a pixel copied $r$ times into
-    the padding receives its own gradient plus those $r$ copies' gradients.
-    """
-    (top, bottom), (left, right) = pads
-    if padding_mode == "zeros":
-        Hp, Wp = grad_padded.shape[-2:]
-        return grad_padded[..., top : Hp - bottom, left : Wp - right]
-    sources = pad_sources(input_hw, pads, padding_mode).ravel()
-    lead = grad_padded.shape[:-2]
-    flat = grad_padded.reshape(-1, sources.size)
-    out = np.zeros((flat.shape[0], input_hw[0] * input_hw[1]), dtype=grad_padded.dtype)
-    np.add.at(out, (slice(None), sources), flat)
-    return out.reshape(*lead, *input_hw)
-
-
-def insert_zeros(a: np.ndarray, step: tuple[int, int]) -> np.ndarray:
-    """Put `step - 1` zeros between neighbouring entries along the last two axes of `a`.
-
-    This dilates a kernel (`step` = dilation) and spreads a strided gradient back onto the
-    grid it was sampled from (`step` = stride).
-    """
-    if step == (1, 1):
-        return a
-    h, w = a.shape[-2:]
-    out = np.zeros((*a.shape[:-2], step[0] * (h - 1) + 1, step[1] * (w - 1) + 1), dtype=a.dtype)
-    out[..., :: step[0], :: step[1]] = a
-    return out
 
 
 class Layer(NamedTuple):
@@ -218,22 +158,79 @@ class Layer(NamedTuple):
     out_hw: tuple[int, int]
 
 
-def check_conv2d(x, w, bias, stride, padding, dilation, groups, padding_mode) -> Layer:
-    """Normalise and check every argument of {py:func}`convdot.conv2d`, in PyTorch's order of concerns."""
-    x, unbatched = as_batch(x, "x")
+def check_weight(x: np.ndarray, name: str, w: object, stride, dilation, groups, channels: str) -> tuple:
+    """`(w, stride, dilation, groups)` checked against the 4-D input `x` (called `name`; `channels` names its C_in)."""
     w = as_real_array(w, "w", ndim=4)
     stride = as_pair(stride, "stride", minimum=1)
     dilation = as_pair(dilation, "dilation", minimum=1)
-    check_choice(padding_mode, "padding_mode", PADDING_MODES)
     c_in, c_out = x.shape[1], w.shape[0]
-    groups = as_groups(groups, {"the input channels C_in": c_in, "the output channels C_out = w.shape[0]": c_out})
+    groups = as_groups(groups, {channels: c_in, "the output channels C_out = w.shape[0]": c_out})
     if c_in != w.shape[1] * groups:
         raise ValueError(
-            f"x has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
+            f"{name} has C_in={c_in} channels but w of shape {w.shape} with groups={groups} expects "
             f"w.shape[1] * groups = {w.shape[1] * groups}"
         )
-    bias = as_bias(bias, c_out)
+    return w, stride, dilation, groups
+
+
+def check_conv2d(x, w, bias, stride, padding, dilation, groups, padding_mode) -> Layer:
+    """Normalise and check every argument of {py:func}`convdot.conv2d`, in PyTorch's order of concerns."""
+    x, unbatched = as_batch(x, "x")
+    check_choice(padding_mode, "padding_mode", PADDING_MODES)
+    w, stride, dilation, groups = check_weight(x, "x", w, stride, dilation, groups, "the input channels C_in")
+    bias = as_bias(bias, w.shape[0])
     pads = as_padding(padding, w.shape[-2:], stride, dilation)
     check_pad_fits(x.shape[-2:], pads, padding_mode)
     out_hw = output_hw(x.shape[-2:], w.shape[-2:], stride, pads, dilation)
     return Layer(x, w, bias, stride, pads, dilation, groups, padding_mode, unbatched, out_hw)
+
+
+def check_form(xp: object, w: object, stride: object, dilation: object, groups: object) -> tuple:
+    """Normalise the arguments of a layer form called directly: `(xp, w, stride, dilation, groups)`.
+
+    `xp` is an already padded 4-D input (N may be 0) and `w` a 4-D weight; both are cast to
+    their common dtype (the layer's rule), `stride` and `dilation` become pairs, `groups` must
+    divide both channel counts and match `w.shape[1]`, and the output must not be empty.
+    """
+    xp = as_real_array(xp, "xp", ndim=4, empty_batch=True)
+    w, stride, dilation, groups = check_weight(
+        xp, "xp", w, stride, dilation, groups, "the input channels C_in = xp.shape[1]"
+    )
+    output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+    dtype = common_dtype(xp, w, names=("xp", "w"))
+    return xp.astype(dtype, copy=False), w.astype(dtype, copy=False), stride, dilation, groups
+
+
+FormSizes = Callable[[tuple[int, ...], tuple[int, ...], Pair, Pair, int, int], Sizes]
+"""`f(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes`: what a form allocates, its output included."""
+
+
+def output_sizes(xp_shape, w_shape, stride, dilation, groups_or_itemsize, itemsize=None) -> Sizes:
+    """The output $(N, C_{out}, H_{out}, W_{out})$ of a form (called as a {py:data}`FormSizes`, or without `groups`)."""
+    itemsize = groups_or_itemsize if itemsize is None else itemsize
+    shape = (xp_shape[0], w_shape[0], *output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation))
+    return [(f"the output {shape}", array_bytes(shape, itemsize))]
+
+
+def layer_form(sizes: FormSizes) -> Callable[[Callable], Callable]:
+    """Make a layer form a public function: it checks its arguments and the memory, then computes.
+
+    The decorated function keeps the form's contract for prepared arguments as its `kernel`
+    attribute (what `conv2d` runs, after its own checks) and the estimate `sizes` as `sizes`.
+    """
+
+    def wrap(kernel: Callable) -> Callable:
+        @functools.wraps(kernel)
+        def form(xp, w, stride=1, dilation=1, groups=1, **options):
+            xp, w, stride, dilation, groups = check_form(xp, w, stride, dilation, groups)
+            check_memory(kernel.__name__, sizes(xp.shape, w.shape, stride, dilation, groups, xp.itemsize))
+            if xp.shape[0] == 0:
+                h_out, w_out = output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+                return np.zeros((0, w.shape[0], h_out, w_out), dtype=xp.dtype)
+            return kernel(xp, w, stride, dilation, groups, **options)
+
+        form.kernel = kernel
+        form.sizes = sizes
+        return form
+
+    return wrap

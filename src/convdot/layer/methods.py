@@ -8,34 +8,83 @@ output channel $o$ and $C_g = C_{in}/g$,
 $$Y[n, o, i, j] = \sum_{c=0}^{C_g-1} \sum_{u=0}^{k_H-1} \sum_{v=0}^{k_W-1}
 X_p[n,\; g(o) C_g + c,\; s_0 i + d_0 u,\; s_1 j + d_1 v]\; W[o, c, u, v].$$
 
-The contract every form keeps (a new method only has to keep it): `f(xp, w, stride, dilation,
-groups) -> y`, with `xp` and `w` already validated, padded and in one dtype, `stride` and
-`dilation` pairs of ints, and `y` of shape $(N, C_{out}, H_{out}, W_{out})$ in that dtype,
-without the bias.
+The contract every form keeps (a new method only has to keep it): its `kernel`,
+`f(xp, w, stride, dilation, groups) -> y`, takes `xp` and `w` already validated, padded and in
+one dtype, `stride` and `dilation` pairs of ints, and returns `y` of shape
+$(N, C_{out}, H_{out}, W_{out})$ in that dtype, without the bias; its `sizes` estimates what it
+allocates from the shapes alone. The public form (the function in {py:data}`LAYER_FORMS`,
+made by `layer_form`) checks its arguments and the memory budget first, so it can be called
+on its own with array-likes, ints for `stride` and `dilation` and any `groups`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from typing import NamedTuple
 
 import numpy as np
 import scipy.fft
 import scipy.sparse
 
+from .._dtypes import exact_in_float64, fft_fits_range, float_work
+from .._memory import Sizes, array_bytes, check_memory, fits
 from .._validate import as_pair, as_real_array
 from .._windows import windows
-from ..forms.fft import exact_work_dtype, fft_is_exact_for_integers, fft_shape
-from ._prepare import as_groups, insert_zeros, output_hw
-from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted, direct_is_exact_for_integers
+from ..forms import fft_shape
+from ._checks import as_groups, layer_form, output_hw, output_sizes
+from ._padding import insert_zeros
+from .dft import FFT_LAYER_CROSSOVER, fft_flops
+from .fast import conv2d_blocked, conv2d_fft_pruned, conv2d_shifted
 from .winograd import conv2d_winograd
+
+INDEX_BYTES = 72
+"""Bytes of index work per stored entry while {py:func}`layer_matrix` builds $T_W$ (rows, columns,
+their broadcast copies, and the sparse matrix's own indices)."""
 
 
 def _out_hw(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int]) -> tuple[int, int]:
     return output_hw(xp.shape[-2:], w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
 
 
+def _shape_out(xp_shape, w_shape, stride, dilation) -> tuple[int, int]:
+    return output_hw(xp_shape[-2:], w_shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+
+
+def im2col_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+    """The output and the whole im2col matrix $(N, C_{in} k_H k_W, H_{out} W_{out})$."""
+    h_out, w_out = _shape_out(xp_shape, w_shape, stride, dilation)
+    cols = (xp_shape[0], xp_shape[1] * w_shape[2] * w_shape[3], h_out * w_out)
+    return [
+        *output_sizes(xp_shape, w_shape, stride, dilation, itemsize),
+        (f"the im2col matrix {cols}", array_bytes(cols, itemsize)),
+    ]
+
+
+def matrix_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+    """The output (three times: product, transpose, cast), and $T_W$'s entries with their indices."""
+    h_out, w_out = _shape_out(xp_shape, w_shape, stride, dilation)
+    entries = w_shape[0] * h_out * w_out * w_shape[1] * w_shape[2] * w_shape[3]
+    out = output_sizes(xp_shape, w_shape, stride, dilation, itemsize)
+    index = array_bytes(xp_shape[1:], 8)
+    return [*out * 3, (f"T_W's {entries} entries and their indices", entries * (itemsize + INDEX_BYTES) + index)]
+
+
+def fft_sizes(xp_shape, w_shape, stride, dilation, groups, itemsize) -> Sizes:
+    """The output, the input's, kernels' and output's spectra, and the inverse transform."""
+    n, c_in = xp_shape[:2]
+    c_out, c_g = w_shape[:2]
+    n0, n1 = fft_shape(xp_shape[-2:])
+    f, real = n0 * (n1 // 2 + 1), max(itemsize, 4)
+    return [
+        *output_sizes(xp_shape, w_shape, stride, dilation, itemsize),
+        ("the input's spectra", array_bytes((n, c_in, f), 2 * real)),
+        ("the kernels' spectra (and their conjugates)", 2 * array_bytes((c_out, c_g, f), 2 * real)),
+        ("the output's spectra", array_bytes((n, c_out, f), 2 * real)),
+        ("the inverse transform", array_bytes((n, c_out, n0, n1), real)),
+    ]
+
+
+@layer_form(output_sizes)
 def conv2d_loops(
     xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
 ) -> np.ndarray:
@@ -59,6 +108,7 @@ def conv2d_loops(
     return y
 
 
+@layer_form(output_sizes)
 def conv2d_dot(
     xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
 ) -> np.ndarray:
@@ -81,7 +131,7 @@ def conv2d_dot(
 
 
 def layer_im2col(
-    xp: np.ndarray, kernel_hw: tuple[int, int], stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1)
+    xp: object, kernel_hw: tuple[int, int], stride: tuple[int, int] = (1, 1), dilation: tuple[int, int] = (1, 1)
 ) -> np.ndarray:
     r"""The im2col matrix of a batch: column $i W_{out} + j$ is the flattened receptive field at $(i, j)$.
 
@@ -90,8 +140,23 @@ def layer_im2col(
 
     $$X_{col}[n,\; (c k_H + u) k_W + v,\; i W_{out} + j] = X_p[n, c, s_0 i + d_0 u, s_1 j + d_1 v].$$
 
-    It copies: each input entry appears up to $k_H k_W$ times.
+    It copies: each input entry appears up to $k_H k_W$ times (its size is checked against the
+    memory budget first, {py:func}`convdot.set_memory_budget`).
+
+    **Raises**: `ValueError`/`TypeError` for an `xp` that is not a 4-D real array, a bad
+    `kernel_hw`, `stride` or `dilation`, or a dilated kernel that does not fit in `xp`;
+    {py:class}`convdot.MemoryBudgetError` beyond the budget.
     """
+    xp = as_real_array(xp, "xp", ndim=4, empty_batch=True)
+    kernel_hw = as_pair(kernel_hw, "kernel_hw", minimum=1)
+    stride = as_pair(stride, "stride", minimum=1)
+    dilation = as_pair(dilation, "dilation", minimum=1)
+    w_shape = (1, xp.shape[1], *kernel_hw)
+    check_memory("layer_im2col", im2col_sizes(xp.shape, w_shape, stride, dilation, 1, xp.itemsize)[1:])
+    return _im2col(xp, kernel_hw, stride, dilation)
+
+
+def _im2col(xp: np.ndarray, kernel_hw: tuple[int, int], stride: tuple[int, int], dilation: tuple[int, int]):
     view = windows(xp, kernel_hw, stride, dilation)  # (N, C, H_out, W_out, kH, kW)
     n, c, h_out, w_out, k_h, k_w = view.shape
     return view.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * k_h * k_w, h_out * w_out)
@@ -116,6 +181,9 @@ def weight_matrix(w: object, groups: int = 1) -> np.ndarray:
     groups = as_groups(groups, {"the output channels C_out = w.shape[0]": w.shape[0]})
     c_out = w.shape[0]
     per_group, block = c_out // groups, w[0].size
+    check_memory(
+        "weight_matrix", [(f"the matrix {(c_out, groups * block)}", array_bytes((c_out, groups * block), w.itemsize))]
+    )
     rows = w.reshape(c_out, block)
     out = np.zeros((c_out, groups * block), dtype=rows.dtype)
     for o in range(c_out):
@@ -124,6 +192,7 @@ def weight_matrix(w: object, groups: int = 1) -> np.ndarray:
     return out
 
 
+@layer_form(im2col_sizes)
 def conv2d_im2col(
     xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
 ) -> np.ndarray:
@@ -139,7 +208,7 @@ def conv2d_im2col(
     n = xp.shape[0]
     c_out = w.shape[0]
     h_out, w_out = _out_hw(xp, w, stride, dilation)
-    cols = layer_im2col(xp, w.shape[-2:], stride, dilation)  # (N, C_in kH kW, P)
+    cols = _im2col(xp, w.shape[-2:], stride, dilation)  # (N, C_in kH kW, P)
     cols = cols.reshape(n, groups, -1, h_out * w_out)
     rows = w.reshape(groups, c_out // groups, -1)
     return np.matmul(rows, cols).reshape(n, c_out, h_out, w_out)
@@ -171,7 +240,8 @@ def layer_matrix(
     `w.shape[1]`; float weights keep their dtype, integer ones become int64.
 
     **Raises**: `ValueError`/`TypeError` for a bad `w`, size, stride, dilation or `groups`,
-    or a dilated kernel that does not fit in `input_hw`.
+    or a dilated kernel that does not fit in `input_hw`; {py:class}`convdot.MemoryBudgetError`
+    when the matrix (dense, or its entries and indices) exceeds the memory budget.
     """
     w = as_real_array(w, "w", ndim=4)
     w = w.astype(w.dtype if w.dtype.kind == "f" else np.int64, copy=False)
@@ -179,6 +249,19 @@ def layer_matrix(
     stride = as_pair(stride, "stride", minimum=1)
     dilation = as_pair(dilation, "dilation", minimum=1)
     groups = as_groups(groups, {"the output channels C_out = w.shape[0]": w.shape[0]})
+    c_out, c_g = w.shape[:2]
+    c_in = c_g * groups
+    h_out, w_out = output_hw(input_hw, w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
+    xp_shape = (1, c_in, *input_hw)
+    sizes = matrix_sizes(xp_shape, w.shape, stride, dilation, groups, w.itemsize)[3:]
+    if not sparse:
+        dense = (c_out * h_out * w_out, c_in * input_hw[0] * input_hw[1])
+        sizes.append((f"the dense matrix {dense}", array_bytes(dense, w.itemsize)))
+    check_memory("layer_matrix", sizes)
+    return _matrix(w, input_hw, stride, dilation, groups, sparse=sparse)
+
+
+def _matrix(w: np.ndarray, input_hw, stride, dilation, groups: int, *, sparse: bool):
     c_out, c_g = w.shape[:2]
     c_in = c_g * groups
     h_out, w_out = output_hw(input_hw, w.shape[-2:], stride, ((0, 0), (0, 0)), dilation)
@@ -194,6 +277,7 @@ def layer_matrix(
     return t if sparse else t.toarray()
 
 
+@layer_form(matrix_sizes)
 def conv2d_matrix(
     xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
 ) -> np.ndarray:
@@ -206,11 +290,12 @@ def conv2d_matrix(
     """
     n = xp.shape[0]
     h_out, w_out = _out_hw(xp, w, stride, dilation)
-    t = layer_matrix(w, xp.shape[-2:], stride, dilation, groups, sparse=True)
+    t = _matrix(w, xp.shape[-2:], stride, dilation, groups, sparse=True)
     y = t @ xp.reshape(n, -1).T
     return y.T.reshape(n, w.shape[0], h_out, w_out).astype(xp.dtype, copy=False)
 
 
+@layer_form(fft_sizes)
 def conv2d_fft(
     xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
 ) -> np.ndarray:
@@ -223,21 +308,23 @@ def conv2d_fft(
     stride keeps every $s$-th output of the stride-1 correlation: the FFT computes all of them,
     so a stride $s$ wastes a factor $s_0 s_1$. Transform size from {py:func}`convdot.forms.fft_shape`.
     Numerics as {py:func}`convdot.forms.correlate_fft`: integers are transformed in float64 and
-    rounded, and refused with a `ValueError` when that rounding is not guaranteed exact.
+    rounded, and refused with a `ValueError` when that rounding is not guaranteed exact; a NaN or
+    inf spreads to every output of its sample; finite data with $N_0 N_1 \|X_p[n]\|_1 \|W[o]\|_1$
+    beyond the dtype's largest number can overflow to inf or NaN (this method does not check;
+    `"auto"` never picks an FFT then).
     """
-    integer = xp.dtype.kind != "f"
-    work = exact_work_dtype(xp, w, "fft")
+    shape = fft_shape(xp.shape[-2:])
+    work = float_work(xp, w, "fft", "fft", points=shape[0] * shape[1], instead="im2col")
     n = xp.shape[0]
     c_out, c_g = w.shape[:2]
     h_out, w_out = _out_hw(xp, w, stride, dilation)
-    shape = fft_shape(xp.shape[-2:])
-    x_hat = scipy.fft.rfft2(xp.astype(work, copy=False), shape).reshape(n, groups, c_g, -1, shape[1] // 2 + 1)
-    w_hat = scipy.fft.rfft2(insert_zeros(w, dilation).astype(work, copy=False), shape)
+    x_hat = scipy.fft.rfft2(work.cast(xp), shape).reshape(n, groups, c_g, -1, shape[1] // 2 + 1)
+    w_hat = scipy.fft.rfft2(work.cast(insert_zeros(w, dilation)), shape)
     w_hat = np.conj(w_hat).reshape(groups, c_out // groups, c_g, -1, shape[1] // 2 + 1)
     y_hat = np.einsum("nkcab,kocab->nkoab", x_hat, w_hat).reshape(n, c_out, -1, shape[1] // 2 + 1)
     full = scipy.fft.irfft2(y_hat, shape)
     y = full[..., : stride[0] * h_out : stride[0], : stride[1] * w_out : stride[1]]
-    return np.rint(y).astype(xp.dtype) if integer else y.astype(xp.dtype, copy=False)
+    return work.back(y, xp.dtype)
 
 
 LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, tuple[int, int], tuple[int, int], int], np.ndarray]] = {
@@ -255,94 +342,79 @@ LAYER_FORMS: dict[str, Callable[[np.ndarray, np.ndarray, tuple[int, int], tuple[
 these names and `"auto"`, so adding an entry that keeps the contract adds a method."""
 
 
-FFT_LAYER_CROSSOVER = 4.0
-"""How many times faster numpy runs a FLOP of a matrix product than a FLOP of an FFT.
-
-A matrix product runs at several times the FLOP rate of FFTs and element-wise complex products
-in numpy; 4 is about that ratio on a 2-core AMD EPYC with OpenBLAS (see the performance page).
-`"auto"` weighs the FFT's transforms and channel sums by it (see `fft_flops`)."""
-
-
-class FFTFlops(NamedTuple):
-    """Estimated FLOPs of {py:func}`convdot.layer.fast.conv2d_fft_pruned`, by the kind of work."""
-
-    spectral: float
-    """Image transforms and the sum over channels at every frequency: FFT-like work."""
-    matrix: float
-    """The kernel spectra: matrix products with columns of the DFT matrices, at BLAS speed."""
-
-
-def fft_flops(xp_shape: tuple[int, ...], w_shape: tuple[int, ...]) -> FFTFlops:
-    r"""Estimated FLOPs of {py:func}`convdot.layer.fast.conv2d_fft_pruned` for a padded input and a weight.
-
-    With $N_0 \times N_1$ the transform size, $F = N_0 (N_1/2 + 1)$ its kept frequencies and
-    $2.5 P \log_2 P$ the usual count of a real FFT of $P = N_0 N_1$ points: `spectral` is the
-    $N (C_{in} + C_{out})$ image transforms and the $N C_{out} C_g F$ complex multiply-adds
-    (8 FLOPs each) of the sum over channels; `matrix` is the kernel spectra,
-    $C_{out} C_g (k_H k_W + N_0 k_H)(N_1/2 + 1)$ complex multiply-adds in two matrix products
-    with the first $k_W$, then $k_H$, columns of the DFT matrices.
-    """
-    n, c_in = xp_shape[:2]
-    c_out, c_g, k_h, k_w = w_shape
-    n0, n1 = fft_shape(xp_shape[-2:])
-    p, half = n0 * n1, n1 // 2 + 1
-    transforms = n * (c_in + c_out) * 2.5 * p * math.log2(max(p, 2))
-    return FFTFlops(transforms + 8 * n * c_out * c_g * n0 * half, 8 * c_out * c_g * (k_h * k_w + n0 * k_h) * half)
-
-
 SHIFTED_MIN_DEPTH = 8
 """`"auto"` uses `"shifted"` at stride 1 only when each group has at least this many input channels:
 the depth of its $k_H k_W$ products, which BLAS runs far below its peak when it is a handful."""
 
 
-def choose_layer_method(
-    xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
-) -> str:
-    r"""The method `"auto"` uses for the layer, given the prepared (padded, same-dtype) arguments.
-
-    The rule, with `direct` $= 2 N C_{out} H_{out} W_{out} C_g k_H k_W$ the FLOPs of the direct
-    sum, $C_g = C_{in}/g$, and `matrix`, `spectral` the FFT's estimate (`fft_flops`),
-    the first row that applies:
-
-    | condition | method |
-    |---|---|
-    | finite (integers: exact in an FFT), `direct` > `matrix` + `FFT_LAYER_CROSSOVER` × `spectral` | `"fft_pruned"` |
-    | stride 1, kernel above 1×1, $C_g \ge$ `SHIFTED_MIN_DEPTH` (integers: exact in float64) | `"shifted"` |
-    | otherwise | `"blocked"` |
-
-    Why: the FFT's cost does not grow with $k_H k_W$, so it wins for large kernels; the
-    condition compares estimated times, a FLOP of FFT-like work counting `FFT_LAYER_CROSSOVER`
-    FLOPs of matrix products. At stride 1 `"shifted"` reads the input where it lies: its
-    $k_H k_W$ products of depth $C_g$ are summed by BLAS itself, so there is no im2col copy and
-    no temporary, and it needs the least memory; its products are too shallow for BLAS when
-    $C_g$ is small, and at a larger stride they read a copy of the input's phases and are too
-    narrow. `"blocked"` does the single deep product of im2col from a cache-sized block reused
-    for the whole batch (for a 1×1 layer, no copy at all). `"winograd"` is never chosen: it
-    saves multiplications, but in numpy its transforms cost more memory traffic than that saves
-    (and it can turn an inf into a NaN). The FFT is skipped for non-finite input, which it
-    would spread to every output.
-    FLOP counts and shapes, not timings: the choice is the same on every machine.
-    """
+def _candidates(xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int]) -> list[str]:
+    """The methods `"auto"` would take for prepared arguments, best first, before the memory budget."""
     n = xp.shape[0]
     c_out, c_g, k_h, k_w = w.shape
     h_out, w_out = _out_hw(xp, w, stride, dilation)
     direct = 2 * n * c_out * h_out * w_out * c_g * k_h * k_w
     integer = xp.dtype.kind != "f"
     fft = fft_flops(xp.shape, w.shape)
+    order = []
     if direct > fft.matrix + FFT_LAYER_CROSSOVER * fft.spectral:  # only then is a pass over the input worth it
-        exact = fft_is_exact_for_integers(xp, w) if integer else np.isfinite(xp).all() and np.isfinite(w).all()
-        if exact:
-            return "fft_pruned"
+        points = math.prod(fft_shape(xp.shape[-2:]))
+        if integer:
+            safe = exact_in_float64(xp, w, "fft", points=points)
+        else:
+            safe = fft_fits_range(xp, w, xp.dtype, points)
+        if safe:
+            order.append("fft_pruned")
     if stride == (1, 1) and k_h * k_w > 1 and c_g >= SHIFTED_MIN_DEPTH:
-        if not integer or direct_is_exact_for_integers(xp, w):
-            return "shifted"
-    return "blocked"
+        if not integer or exact_in_float64(xp, w, "direct"):
+            order.append("shifted")
+    return [*order, "blocked"]
+
+
+def select_layer_method(
+    xp: np.ndarray,
+    w: np.ndarray,
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    base: Sizes = (),
+) -> str:
+    """{py:func}`choose_layer_method`'s rule on prepared arguments: the first candidate that fits the budget.
+
+    `base` lists what the caller allocates besides the form (the padded input, a copy for the bias).
+    """
+    order = _candidates(xp, w, stride, dilation)
+    for method in order:
+        if fits([*base, *_sizes(method, xp, w, stride, dilation, groups)]):
+            return method
+    return order[0]
 
 
 def run_layer_form(
-    method: str, xp: np.ndarray, w: np.ndarray, stride: tuple[int, int], dilation: tuple[int, int], groups: int
+    method: str,
+    xp: np.ndarray,
+    w: np.ndarray,
+    stride: tuple[int, int],
+    dilation: tuple[int, int],
+    groups: int,
+    *,
+    function: str,
+    base: Sizes = (),
 ) -> np.ndarray:
-    """`LAYER_FORMS[method]` on prepared arguments, `"auto"` resolved by {py:func}`choose_layer_method`."""
+    """The `kernel` of `LAYER_FORMS[method]` on prepared arguments, after the memory check of `function`.
+
+    `"auto"` is resolved by {py:func}`select_layer_method`; `base` lists what the caller
+    allocates besides the form. An empty batch gives an empty output, as in PyTorch.
+    """
     if method == "auto":
-        method = choose_layer_method(xp, w, stride, dilation, groups)
-    return LAYER_FORMS[method](xp, w, stride, dilation, groups)
+        method = select_layer_method(xp, w, stride, dilation, groups, base)
+    check_memory(f"{function}(method={method!r})", [*base, *_sizes(method, xp, w, stride, dilation, groups)])
+    if xp.shape[0] == 0:
+        return np.zeros((0, w.shape[0], *_out_hw(xp, w, stride, dilation)), dtype=xp.dtype)
+    form = LAYER_FORMS[method]
+    return getattr(form, "kernel", form)(xp, w, stride, dilation, groups)
+
+
+def _sizes(method: str, xp: np.ndarray, w: np.ndarray, stride, dilation, groups: int) -> Sizes:
+    """What `LAYER_FORMS[method]` allocates (a form added to the table without `sizes`: its output)."""
+    sizes = getattr(LAYER_FORMS[method], "sizes", output_sizes)
+    return sizes(xp.shape, w.shape, stride, dilation, groups, xp.itemsize)

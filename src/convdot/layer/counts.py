@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ._validate import as_pair
-from .layer import conv2d_output_shape
+import numpy as np
+
+from .._validate import as_pair
+from ._checks import conv2d_output_shape
 
 
 class Conv2dCost(NamedTuple):
@@ -26,13 +28,18 @@ class Conv2dCost(NamedTuple):
 
 def _as_shape(value: object, name: str, lengths: tuple[int, ...]) -> tuple[int, ...]:
     """`value` as a tuple of positive ints of one of the allowed `lengths`, else an error naming `name`."""
-    ok = isinstance(value, (tuple, list)) and all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+    ok = isinstance(value, (tuple, list)) and all(_is_int(v) for v in value)
     if not ok or len(value) not in lengths:
         allowed = " or ".join(str(n) for n in lengths)
         raise TypeError(f"{name} must be a tuple of {allowed} ints; got {value!r}")
     if min(value) < 1:
         raise ValueError(f"{name} must hold positive sizes; got {value!r}")
-    return tuple(value)
+    return tuple(int(v) for v in value)
+
+
+def _is_int(value: object) -> bool:
+    """An int or a numpy integer, but not a bool (as {py:func}`convdot.conv2d` accepts sizes)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def conv2d_cost(
@@ -68,11 +75,11 @@ def conv2d_cost(
     **Returns**: a {py:class}`Conv2dCost` with `output_shape` (as {py:func}`convdot.conv2d`
     would return it), `params` and `macs`.
 
-    **Raises**: `TypeError` if a shape is not a tuple of ints of the right length or `groups`
-    is not an int; `ValueError` for a non-positive size or `groups`, channels that `groups`
-    does not divide, `weight_shape[1] * groups != C_in`, and whatever
-    {py:func}`convdot.conv2d_output_shape` refuses (stride or dilation < 1, negative padding,
-    an empty output).
+    **Raises**: `TypeError` if a shape is not a tuple of ints (numpy integers included) of the
+    right length, `bias` is not a bool, or `groups` is not an int; `ValueError` for a
+    non-positive size or `groups`, channels that `groups` does not divide,
+    `weight_shape[1] * groups != C_in`, and whatever {py:func}`convdot.conv2d_output_shape`
+    refuses (stride or dilation < 1, negative padding, an empty output).
 
     **See also**: {py:func}`convdot.conv2d`, {py:func}`convdot.conv2d_output_shape`.
 
@@ -88,8 +95,11 @@ def conv2d_cost(
     """
     shape = _as_shape(input_shape, "input_shape", (3, 4))
     c_out, c_per_group, kh, kw = _as_shape(weight_shape, "weight_shape", (4,))
-    if isinstance(groups, bool) or not isinstance(groups, int):
+    if not isinstance(bias, (bool, np.bool_)):
+        raise TypeError(f"bias must be True or False (whether the layer has a bias); got {bias!r}")
+    if not _is_int(groups):
         raise TypeError(f"groups must be an int; got {groups!r}")
+    groups = int(groups)
     if groups < 1:
         raise ValueError(f"groups must be >= 1; got {groups!r}")
     c_in, hw = shape[-3], shape[-2:]

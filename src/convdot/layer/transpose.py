@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import as_pair, as_real_array, check_choice
-from .layer._prepare import as_batch, as_bias, as_groups, insert_zeros, result_dtype
-from .layer.conv import layer_methods
-from .layer.forms import run_layer_form
+from .._memory import Sizes, array_bytes, check_memory
+from .._validate import as_pair, as_real_array, check_choice
+from ._checks import as_batch, as_bias, as_groups, result_dtype
+from ._padding import insert_zeros
+from .conv import layer_methods
+from .methods import run_layer_form
 
 
 def transposed_weight(w: np.ndarray, groups: int) -> np.ndarray:
@@ -39,6 +41,9 @@ def transpose_padded(
     dilation: tuple[int, int],
     groups: int,
     method: str = "auto",
+    *,
+    function: str,
+    base: Sizes = (),
 ) -> np.ndarray:
     r"""$T_W^{\mathsf T} y$ for the layer form with weight `w` on a padded input of size `padded_hw`.
 
@@ -53,14 +58,20 @@ def transpose_padded(
     correlated at stride 1 and dilation $d$ with `transposed_weight`. A fraction
     $1 - 1/(s_0 s_1)$ of those multiplications hit inserted zeros: simple, not fast.
     """
-    spread = insert_zeros(y, stride)
+    reached = [s * (n - 1) + 1 for s, n in zip(stride, y.shape[-2:], strict=True)]
     # Full padding d(k-1) before; after, enough that the stride-1 output has padded_hw's size.
     pads = [(0, 0), (0, 0)]
-    for size, reached, d, k in zip(padded_hw, spread.shape[-2:], dilation, w.shape[-2:], strict=True):
-        pads.append((d * (k - 1), size - reached))
-    spread = np.pad(spread, pads)
+    for size, r, d, k in zip(padded_hw, reached, dilation, w.shape[-2:], strict=True):
+        pads.append((d * (k - 1), size - r))
+    padded = (*y.shape[:2], *(r + p0 + p1 for r, (p0, p1) in zip(reached, pads[2:], strict=True)))
+    spread_sizes = [
+        (f"the spread input {(*y.shape[:2], *reached)}", array_bytes((*y.shape[:2], *reached), y.itemsize)),
+        (f"its padded copy {padded}", array_bytes(padded, y.itemsize)),
+    ]
+    check_memory(function, [*base, *spread_sizes])
+    spread = np.pad(insert_zeros(y, stride), pads)
     w_t = transposed_weight(w, groups)
-    return run_layer_form(method, spread, w_t, (1, 1), dilation, groups)
+    return run_layer_form(method, spread, w_t, (1, 1), dilation, groups, function=function, base=[*base, *spread_sizes])
 
 
 def conv_transpose2d(
@@ -72,6 +83,7 @@ def conv_transpose2d(
     output_padding: object = 0,
     groups: int = 1,
     dilation: object = 1,
+    *,
     method: str = "auto",
 ) -> np.ndarray:
     r"""Transposed convolution, with the semantics of `torch.nn.functional.conv_transpose2d`.
@@ -82,7 +94,7 @@ def conv_transpose2d(
 
     summed over all $c$ in $o$'s group, $(i, j)$ and $(u, v)$, then $b[o]$ added. It is the
     adjoint of {py:func}`convdot.conv2d` with the same weight, stride, padding, dilation and
-    groups, which is how it is computed (`convdot.transpose.transpose_padded`): for $x$ and $y$ of
+    groups, which is how it is computed (`convdot.layer.transpose.transpose_padded`): for $x$ and $y$ of
     matching shapes, $\langle \mathrm{conv2d}(x), y \rangle = \langle x, \mathrm{conv\_transpose2d}(y) \rangle$.
     It inverts conv2d's *shapes*, not its values.
 
@@ -97,7 +109,8 @@ def conv_transpose2d(
       its axis: extra rows/columns at the bottom/right, choosing among the input sizes that
       conv2d maps to the same $H$ when $s > 1$.
     - `groups`: an int dividing $C_{in}$ and $C_{out}$.
-    - `method`: a name in {py:data}`convdot.layer.LAYER_FORMS` or `"auto"`, used for the underlying convolution.
+    - `method` (keyword-only): a name in {py:data}`convdot.layer.LAYER_FORMS` or `"auto"`, used for
+      the underlying convolution.
 
     **Returns**: $(N, C_{out}, H_{out}, W_{out})$ (unbatched without $N$) with
     $H_{out} = (H - 1) s_0 - 2 p_0 + d_0 (k_H - 1) + \mathrm{output\_padding}_0 + 1$, likewise $W_{out}$.
@@ -106,7 +119,9 @@ def conv_transpose2d(
     **Raises**: `ValueError` for wrong ranks, `x.shape[1] != w.shape[0]`, `groups` not dividing the
     channels, a `bias` of the wrong length, a stride or dilation < 1, a negative padding or
     output_padding, an output_padding not smaller than the stride or the dilation, an output
-    size < 1, an unknown `method`; `TypeError` for a non-real dtype or non-integer sizes.
+    size < 1, an unknown `method`; `TypeError` for a non-real dtype, a masked array or non-integer
+    sizes; {py:class}`convdot.MemoryBudgetError` when the spread and padded input, the output and
+    the method's work arrays would exceed the memory budget ({py:func}`convdot.set_memory_budget`).
 
     **See also**: {py:func}`convdot.conv2d_backward`, whose `grad_x` is this function's output
     (with the padding mode's adjoint in place of the crop).
@@ -147,7 +162,10 @@ def conv_transpose2d(
         )
     dtype = result_dtype(x, w, bias)
     padded_hw = (out_hw[0] + 2 * padding[0], out_hw[1] + 2 * padding[1])
-    grad = transpose_padded(x.astype(dtype), w.astype(dtype), padded_hw, stride, dilation, groups, method)
+    grad = transpose_padded(
+        x.astype(dtype, copy=False), w.astype(dtype, copy=False), padded_hw, stride, dilation, groups, method,
+        function="conv_transpose2d",
+    )  # fmt: skip
     y = grad[..., padding[0] : padding[0] + out_hw[0], padding[1] : padding[1] + out_hw[1]]
     if bias is not None:
         y = y + bias.astype(dtype)[:, np.newaxis, np.newaxis]

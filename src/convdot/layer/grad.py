@@ -7,7 +7,7 @@ $$\frac{\partial L}{\partial X_p} = T_W^{\mathsf T}\, \frac{\partial L}{\partial
 \frac{\partial L}{\partial Y[n, o, i, j]}, \qquad
 \frac{\partial L}{\partial b[o]} = \sum_{n, i, j} \frac{\partial L}{\partial Y[n, o, i, j]}.$$
 
-The first is the transposed convolution (`convdot.transpose.transpose_padded`), then
+The first is the transposed convolution (`convdot.layer.transpose.transpose_padded`), then
 pulled back through the padding; the second is a correlation of the input with `grad_out`,
 in which the forward stride becomes the dilation and the dilation the stride.
 """
@@ -16,15 +16,26 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validate import _INT64_MAX, _sum_abs, check_choice, common_dtype
-from .layer._prepare import as_batch, check_conv2d, pad, pad_sources, unpad
-from .layer.conv import layer_methods
-from .layer.forms import run_layer_form
+from .._dtypes import INT64_MAX, channel_sum_abs, common_dtype
+from .._memory import array_bytes, check_memory
+from .._validate import check_choice
+from ._checks import as_batch, check_conv2d
+from ._padding import pad, pad_sources, unpad
+from .conv import layer_methods
+from .methods import run_layer_form
 from .transpose import transpose_padded
 
 
 def weight_gradient(
-    xp: np.ndarray, grad_out: np.ndarray, kernel_hw: tuple[int, int], stride, dilation, groups: int, method="auto"
+    xp: np.ndarray,
+    grad_out: np.ndarray,
+    kernel_hw: tuple[int, int],
+    stride,
+    dilation,
+    groups: int,
+    method="auto",
+    *,
+    function: str = "conv2d_backward",
 ) -> np.ndarray:
     r"""$\partial L/\partial W$ of shape $(C_{out}, C_g, k_H, k_W)$, as one conv2d-form call.
 
@@ -51,7 +62,7 @@ def weight_gradient(
         .reshape(c_g, groups * n, *used.shape[-2:])
     )
     g_t = grad_out.swapaxes(0, 1)
-    return run_layer_form(method, x_t, g_t, dilation, stride, groups).swapaxes(0, 1)
+    return run_layer_form(method, x_t, g_t, dilation, stride, groups, function=function).swapaxes(0, 1)
 
 
 def conv2d_backward(
@@ -62,6 +73,7 @@ def conv2d_backward(
     padding: object = 0,
     dilation: object = 1,
     groups: int = 1,
+    *,
     padding_mode: str = "zeros",
     method: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -89,8 +101,9 @@ def conv2d_backward(
     **Returns**: `(grad_x, grad_w, grad_bias)` of the shapes of `x`, `w` and $(C_{out},)$, in the
     dtype conv2d would give `grad_out` and `w` (float32 stays float32; integers exact in int64).
 
-    **Raises**: everything {py:func}`convdot.conv2d` raises; `ValueError` for a `grad_out` not of
-    the output's shape, or integers whose gradients could overflow int64.
+    **Raises**: everything {py:func}`convdot.conv2d` raises (the memory budget included); `ValueError`
+    for a `grad_out` not of the output's shape, or integers whose gradients could overflow int64
+    (bounded per channel of each gradient's kernel).
 
     **See also**: {py:func}`convdot.conv_transpose2d`, the same computation as `grad_x`.
 
@@ -111,18 +124,31 @@ def conv2d_backward(
     if g.shape != expected or g_unbatched != layer.unbatched:
         shown = expected[1:] if layer.unbatched else expected
         raise ValueError(f"grad_out must have conv2d's output shape {shown}; got shape {np.shape(grad_out)}")
+    n, c_in, h, w_in = layer.x.shape
+    (top, bottom), (left, right) = layer.pads
+    padded = (n, c_in, h + top + bottom, w_in + left + right)
+    item = max(layer.x.itemsize, layer.w.itemsize, g.itemsize, 8 if layer.x.dtype.kind != "f" else 4)
+    base = [(f"the padded input {padded}", array_bytes(padded, item))]
+    check_memory("conv2d_backward", base)  # before the padding's index image and the dtype checks
     input_hw = layer.x.shape[-2:]
     copies = int(np.bincount(pad_sources(input_hw, layer.pads, padding_mode).ravel() + 1)[1:].max())
+    # Each bound per output channel of its kernel: w's input channels (axis 1) for grad_x, where a
+    # padded pixel's copies add up; grad_out's channels (axis 1) for grad_w and grad_bias.
     dtype = np.result_type(
-        common_dtype(g, layer.w, names=("grad_out", "w"), terms=copies),
-        common_dtype(layer.x, g, names=("x", "grad_out")),
+        common_dtype(g, layer.w, names=("grad_out", "w"), axis=1, terms=copies),
+        common_dtype(layer.x, g, names=("x", "grad_out"), axis=1),
     )
-    if dtype.kind != "f" and _sum_abs(g) > _INT64_MAX:
-        raise ValueError(f"integer grad_out could give a grad_bias up to {_sum_abs(g)}, beyond the int64 range")
+    if dtype.kind != "f" and (bias_bound := channel_sum_abs(g, axis=1)) > INT64_MAX:
+        raise ValueError(f"integer grad_out could give a grad_bias up to {bias_bound}, beyond the int64 range")
     g = g.astype(dtype, copy=False)
     w = layer.w.astype(dtype, copy=False)
+    if layer.x.shape[0] == 0:  # an empty batch: empty grad_x, and nothing summed into grad_w and grad_bias
+        grad_x = np.zeros(layer.x.shape, dtype=dtype)
+        return grad_x, np.zeros(w.shape, dtype=dtype), np.zeros(w.shape[0], dtype=dtype)
     xp = pad(layer.x.astype(dtype, copy=False), layer.pads, padding_mode)
-    grad_xp = transpose_padded(g, w, xp.shape[-2:], layer.stride, layer.dilation, layer.groups, method)
+    grad_xp = transpose_padded(
+        g, w, xp.shape[-2:], layer.stride, layer.dilation, layer.groups, method, function="conv2d_backward", base=base
+    )
     grad_x = unpad(grad_xp, input_hw, layer.pads, padding_mode)
     grad_w = weight_gradient(xp, g, w.shape[-2:], layer.stride, layer.dilation, layer.groups, method)
     grad_bias = g.sum(axis=(0, 2, 3))

@@ -19,8 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .counts import conv2d_cost
-from .layer import conv2d
+from convdot import conv2d, conv2d_cost
 
 
 class LayerShape(NamedTuple):
