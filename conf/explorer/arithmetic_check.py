@@ -248,7 +248,8 @@ def _layer_kwargs(options: dict, transposed: bool) -> dict:
 def expected_terms(x, w, options: dict, position) -> list[dict]:
     """The products of conv2d's output `position`, from numpy.pad of the index image (not from the JS rules)."""
     import convdot
-    from convdot.layer._prepare import as_padding, pad_sources
+    from convdot.layer._checks import as_padding
+    from convdot.layer._padding import pad_sources
 
     o, i, j = position
     y = convdot.conv2d(x, w, **_layer_kwargs(options, False))  # checks every argument

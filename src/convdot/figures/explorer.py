@@ -15,7 +15,7 @@ import sys
 
 import numpy as np
 
-from ..layer._prepare import as_padding
+from ..layer._checks import as_padding
 from ..layer.conv import conv2d
 from ..transpose import conv_transpose2d
 from ._style import draw_grid, new_figure
