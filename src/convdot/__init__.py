@@ -24,6 +24,7 @@ from .grad import conv2d_backward
 from .layer import LAYER_FORMS, PADDING_MODES, choose_layer_method
 from .layer._prepare import conv2d_output_shape  # from the defining modules, so that the API reference
 from .layer.conv import conv2d  # documents them as convdot.conv2d and convdot.conv2d_output_shape
+from .layer.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .transpose import conv_transpose2d
 
 __all__ = [
@@ -32,6 +33,8 @@ __all__ = [
     "PADDING_MODES",
     "Conv2dCost",
     "__version__",
+    "avg_pool2d",
+    "avg_pool2d_backward",
     "choose_layer_method",
     "choose_method",
     "conv2d",
@@ -50,5 +53,7 @@ __all__ = [
     "correlate_matrix",
     "explain",
     "im2col",
+    "max_pool2d",
+    "max_pool2d_backward",
     "numerics",
 ]

@@ -23,6 +23,10 @@ from .forms import (
     layer_matrix,
     weight_matrix,
 )
+from .pool import avg_pool2d as avg_pool2d  # documented as convdot.avg_pool2d and so on
+from .pool import avg_pool2d_backward as avg_pool2d_backward
+from .pool import max_pool2d as max_pool2d
+from .pool import max_pool2d_backward as max_pool2d_backward
 
 __all__ = [
     "LAYER_FORMS",
