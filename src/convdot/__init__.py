@@ -33,6 +33,7 @@ from .layer._checks import conv2d_output_shape
 from .layer.conv import conv2d
 from .layer.counts import Conv2dCost, conv2d_cost
 from .layer.grad import conv2d_backward
+from .layer.pool import avg_pool2d, avg_pool2d_backward, max_pool2d, max_pool2d_backward
 from .layer.transpose import conv_transpose2d
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "Conv2dCost",
     "MemoryBudgetError",
     "__version__",
+    "avg_pool2d",
+    "avg_pool2d_backward",
     "choose_layer_method",
     "choose_method",
     "conv2d",
@@ -61,6 +64,8 @@ __all__ = [
     "explain",
     "get_memory_budget",
     "im2col",
+    "max_pool2d",
+    "max_pool2d_backward",
     "memory_budget",
     "numerics",
     "set_memory_budget",

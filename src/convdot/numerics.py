@@ -24,7 +24,7 @@ import numpy as np
 
 from ._shapes import mode_padding
 from .correlate import correlate2d
-from .layer.conv import conv2d
+from .layer import conv2d
 
 
 def unit_roundoff(dtype: object) -> float:

@@ -15,9 +15,8 @@ import sys
 
 import numpy as np
 
+from ..layer import conv2d, conv_transpose2d
 from ..layer._checks import as_padding
-from ..layer.conv import conv2d
-from ..transpose import conv_transpose2d
 from ._style import draw_grid, new_figure
 
 _NUMPY_PAD = {"zeros": "constant", "reflect": "reflect", "replicate": "edge", "circular": "wrap"}

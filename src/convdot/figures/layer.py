@@ -11,9 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..correlate import correlate2d
-from ..grad import conv2d_backward
-from ..layer.conv import conv2d
-from ..transpose import conv_transpose2d
+from ..layer import conv2d, conv2d_backward, conv_transpose2d
 from ._style import PADDING_HATCH, ROLE_COLORS, draw_grid, new_figure
 
 __all__ = ["backprop_stride_figure", "depth_figure", "draw_taps", "stamp_figure", "taps_read"]

@@ -27,6 +27,10 @@ from .methods import (
     layer_matrix,
     weight_matrix,
 )
+from .pool import avg_pool2d as avg_pool2d  # documented as convdot.avg_pool2d and so on
+from .pool import avg_pool2d_backward as avg_pool2d_backward
+from .pool import max_pool2d as max_pool2d
+from .pool import max_pool2d_backward as max_pool2d_backward
 from .transpose import conv_transpose2d as conv_transpose2d
 
 __all__ = [
