@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .._memory import array_bytes, check_memory
 from .._validate import as_pair, as_real_array
 
 _INT64_MAX = int(np.iinfo(np.int64).max)
@@ -89,14 +90,23 @@ def check_pool(x, kernel_size, stride, padding, dilation, ceil_mode) -> Pool:
         )
     for axis in (0, 1):
         n, k, s, p, d = x.shape[2 + axis], kernel[axis], stride[axis], padding[axis], dilation[axis]
-        starts = s * np.arange(out_hw[axis])[:, None] - p + d * np.arange(k)[None, :]
-        if not ((starts >= 0) & (starts < n)).any(axis=1).all():
+        # Window i's taps are a + d u (0 <= u < k) with a = s i - p; its first tap at or after 0 is u0.
+        a = s * np.arange(out_hw[axis], dtype=np.int64) - p
+        u0 = np.maximum(0, -(a // d))
+        if not ((u0 < k) & (a + d * u0 < n)).all():
             raise ValueError(
                 f"every window must hold at least one input entry; with kernel_size {kernel!r}, dilation "
                 f"{dilation!r} and padding {padding!r}, a window on an input of size {tuple(x.shape[-2:])!r} "
                 "lies entirely in the padding"
             )
-    return Pool(x, kernel, stride, padding, dilation, unbatched, out_hw)
+    pool = Pool(x, kernel, stride, padding, dilation, unbatched, out_hw)
+    (t0, b0), (t1, b1) = _padded_extent(pool)
+    padded = (*x.shape[:2], x.shape[2] + t0 + max(b0, 0), x.shape[3] + t1 + max(b1, 0))
+    output = (*x.shape[:2], *out_hw)
+    check_memory(  # the padded copy, and the output with its indices or running sum (at most 8 bytes an entry)
+        "pooling", [("the padded input", array_bytes(padded, 8)), ("the output and indices", array_bytes(output, 16))]
+    )
+    return pool
 
 
 def _check_grad(pool: Pool, grad_out: object) -> np.ndarray:
