@@ -84,6 +84,18 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def sabotage(session: nox.Session) -> None:
+    """Prove the build catches a wrong library: inject each fault of tools/faults.toml, require a page to fail.
+
+    Each fault is one find/replace in a copy of src/convdot; the pages run against the copy as the
+    build runs them (tools/run_pages.py). Prints which page caught each fault; fails if one is not
+    caught. `-- --no-baseline` skips re-running the catching pages on the unchanged library.
+    """
+    session.install("-e", ".[docs]")
+    session.run("python", "tools/sabotage.py", *session.posargs)
+
+
+@nox.session
 def citation(session: nox.Session) -> None:
     """Validate CITATION.cff against the CFF 1.2.0 schema (its version is checked by the tests and the docs build)."""
     session.install("cffconvert>=2")

@@ -21,6 +21,15 @@ Accessible HTML
     fold of a hidden notebook cell (myst-nb) and the list of bibliography entries (docutils).
     The theme's own problems are fixed in conf/_templates and conf/_static/convdot.css.
 
+A failing page ends the build
+    A page whose cell fails raises myst-nb's ``ExecutionError``, rewritten here to name the
+    page, the failing cell and the error (not the whole chained traceback). In a parallel build
+    (``-j``) Sphinx then stops its other workers with SIGTERM; but a worker that is executing a
+    notebook has nbclient's SIGTERM handler installed, which only shuts the kernel down, so the
+    worker may read on, then block writing its result into a pipe the parent no longer reads,
+    while the parent's exit waits for it (multiprocessing joins its children): the build hung.
+    ``end_workers_on_failure`` gives each stopped worker a few seconds and then kills it.
+
 Reproducible bytes
     The kernels get ``SOURCE_DATE_EPOCH`` (the last commit's time), ``PYTHONHASHSEED=0`` and
     a fixed matplotlibrc (``conf/matplotlibrc``), so two builds of one commit are identical.
@@ -32,8 +41,10 @@ import hashlib
 import html
 import json
 import os
+import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 
 from docutils import nodes
@@ -44,7 +55,10 @@ from sphinx.errors import ConfigError
 
 CONF = Path(__file__).parent
 ROOT = CONF.parent
-LIBRARY = ROOT / "src" / "convdot"
+LIBRARY_ENV = "CONVDOT_LIBRARY_PATH"
+"""An environment variable naming another directory to import convdot from (`nox -s sabotage`)."""
+SOURCE = Path(os.environ.get(LIBRARY_ENV) or ROOT / "src")
+LIBRARY = SOURCE / "convdot"
 MATHJAX = ROOT / "node_modules" / "mathjax"
 MATHJAX_VERSION = "3.2.2"
 # What tex-chtml.js loads: itself, then on demand TeX extensions (input/), the CHTML fonts,
@@ -73,14 +87,103 @@ def last_commit_time(root: Path = ROOT) -> str | None:
 
 
 def set_kernel_environment() -> None:
-    """Environment inherited by the notebook kernels (and by Sphinx itself)."""
-    # src: the library; benchmarks: the benchmark's helpers (convdot_bench), which the performance page imports
-    paths = [str(ROOT / "src"), str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH")]
-    os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, paths))
+    """Environment inherited by the notebook kernels (and by Sphinx itself).
+
+    The kernels import convdot from this tree's ``src``, first on ``PYTHONPATH``, or from the
+    directory named by ``CONVDOT_LIBRARY_PATH`` when that is set (``nox -s sabotage`` points it at
+    a faulty copy of the library), and the benchmark's helpers (``benchmarks/convdot_bench``,
+    which the performance page imports). Calling it again changes nothing.
+    """
+    source = os.environ.get(LIBRARY_ENV) or str(ROOT / "src")
+    benchmarks = str(ROOT / "benchmarks")
+    rest = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p not in (source, benchmarks)]
+    os.environ["PYTHONPATH"] = os.pathsep.join([source, benchmarks, *rest])
     os.environ["MATPLOTLIBRC"] = str(CONF / "matplotlibrc")
     os.environ["PYTHONHASHSEED"] = "0"
     if "SOURCE_DATE_EPOCH" not in os.environ and (epoch := last_commit_time()):
         os.environ["SOURCE_DATE_EPOCH"] = epoch
+
+
+STOP_GRACE = 5.0
+"""Seconds a stopped worker of a parallel build gets to exit on SIGTERM before it is killed."""
+
+
+def end_workers_on_failure() -> None:
+    """Make Sphinx's stop of its parallel workers (after one failed) end them, so the build exits.
+
+    `sphinx.util.parallel.ParallelTasks.terminate` sends SIGTERM and forgets the workers. A
+    worker inside nbclient's execution catches SIGTERM (to shut its kernel down) and carries on;
+    when it then sends its result, larger than a pipe holds, nobody reads it, and the parent's
+    exit joins it forever. After Sphinx's SIGTERM, each worker still alive after `STOP_GRACE`
+    seconds gets SIGKILL (its orphaned kernel exits when it sees its parent gone).
+    """
+    from sphinx.util.parallel import ParallelTasks
+
+    sphinx_terminate = ParallelTasks.terminate
+    if getattr(sphinx_terminate, "ends_workers", False):
+        return
+
+    def terminate(self) -> None:
+        workers = [self._procs[tid] for tid in getattr(self, "_precvs", {}) if tid in self._procs]
+        sphinx_terminate(self)
+        deadline = time.monotonic() + STOP_GRACE
+        for worker in workers:
+            worker.join(max(0.0, deadline - time.monotonic()))
+            if worker.is_alive():
+                worker.kill()
+                worker.join()
+
+    terminate.ends_workers = True
+    ParallelTasks.terminate = terminate
+
+
+ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+CELL_RULE = "-" * 18  # how nbclient's CellExecutionError frames the failing cell's source
+
+
+def describe_failure(path: object, error: BaseException | None, cells: list | None = None) -> str:
+    """One short report of a failed notebook: the page, the failing cell, the error, the last lines."""
+    text = ANSI.sub("", str(error)) if error is not None else ""
+    lines = text.splitlines()
+    rules = [i for i, line in enumerate(lines) if line.strip() == CELL_RULE]
+    source = lines[rules[0] + 1 : rules[1]] if len(rules) >= 2 else []
+    first = next((line.strip() for line in source if line.strip()), "?")
+    number = ""
+    if source and cells:
+        code = [c for c in cells if c.get("cell_type") == "code"]
+        wanted = "\n".join(source).strip()
+        found = [k for k, cell in enumerate(code, 1) if "".join(cell.get("source", "")).strip() == wanted]
+        number = f" {found[0]}" if found else ""
+    ename, evalue = getattr(error, "ename", type(error).__name__), ANSI.sub("", str(getattr(error, "evalue", "")))
+    tail = [line for line in lines[(rules[1] + 1 if len(rules) >= 2 else 0) :] if line.strip()][-12:]
+    return f"{path}: code cell{number} `{first[:100]}` failed: {ename}: {evalue[:300]}\n" + "\n".join(
+        line[:200] for line in tail
+    )
+
+
+def name_failing_cells() -> None:
+    """Make myst-nb's error for a failing page name the cell and the error, in a few lines.
+
+    myst-nb raises ``ExecutionError(path)`` chained to nbclient's error, whose text is the cell
+    and the kernel's whole traceback (a wrong claim about a large array makes it megabytes).
+    The rewritten error has neither the chain nor its size: Sphinx prints its message, and a
+    parallel worker sends it to the parent in one small message.
+    """
+    from myst_nb.core.execute.base import ExecutionError, NotebookClientBase
+
+    myst_enter = NotebookClientBase.__enter__
+    if getattr(myst_enter, "names_cells", False):
+        return
+
+    def enter(self):
+        try:
+            return myst_enter(self)
+        except ExecutionError as error:
+            cells = getattr(getattr(self, "notebook", None), "cells", None)
+            raise ExecutionError(describe_failure(self.path, error.__cause__, cells)) from None
+
+    enter.names_cells = True
+    NotebookClientBase.__enter__ = enter
 
 
 def check_mathjax(app: Sphinx, config: Config) -> None:
@@ -172,6 +275,8 @@ def depart_citation(self, node) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     set_kernel_environment()
     let_proofs_merge()
+    end_workers_on_failure()
+    name_failing_cells()
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
     app.connect("builder-inited", name_hidden_cells)
     app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))

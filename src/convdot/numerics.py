@@ -22,6 +22,8 @@ import math
 
 import numpy as np
 
+from ._dtypes import RULES as INTEGER_RULES
+from ._dtypes import exact_in_float64
 from ._shapes import mode_padding
 from .correlate import correlate2d
 from .layer import conv2d
@@ -209,3 +211,26 @@ def fft_correlate_error_bound(
     # term's relative error is below gamma_{3n + 20}, so dividing by 1 - that bounds the exact value.
     n = a.size + b.size
     return float(bound / (1 - gamma(3 * n + 20, np.float64)))
+
+
+def integers_exact_in_float64(x: object, w: object, rule: str, *, points: int = 1) -> bool:
+    r"""Whether the library may compute the integer correlation of `x` with `w` in float64 and round back.
+
+    The rules (`INTEGER_RULES`), the ones the library applies before it computes integers in
+    floating point: `"direct"` (any sum of products, the float64 BLAS path):
+    $X_{max} \max_o \sum |w[o]| < 2^{53}$; `"winograd"` (F(2×2, 3×3)): $36$ times that $< 2^{50}$;
+    `"fft"` (a transform of `points` points): $11\,\varepsilon(\log_2 N + 1)\max_n\|x[n]\|_1
+    \max_o\|w[o]\|_1 < 1/2$. `x` and `w` are a layer's $(N, C_{in}, H, W)$ input and
+    $(C_{out}, C_g, k_H, k_W)$ weights, or 2-D arrays (one sample, one filter).
+
+    ```python
+    >>> integers_exact_in_float64(np.full((1, 1, 3, 3), 2**40), np.ones((1, 1, 3, 3), int), "direct")
+    True
+    >>> integers_exact_in_float64(np.full((1, 1, 3, 3), 2**50), np.ones((1, 1, 3, 3), int), "direct")
+    False
+
+    ```
+    """
+    if rule not in INTEGER_RULES:
+        raise ValueError(f"rule must be one of {', '.join(map(repr, INTEGER_RULES))}; got {rule!r}")
+    return exact_in_float64(np.asarray(x), np.asarray(w), rule, points=points)

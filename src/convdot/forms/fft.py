@@ -26,9 +26,9 @@ def fft_shape(input_shape: tuple[int, int]) -> tuple[int, int]:
 def fft_is_exact_for_integers(a: np.ndarray, b: np.ndarray) -> bool:
     r"""Whether rounding a float64 FFT correlation of integer arrays recovers the exact result.
 
-    The float64 FFT result differs from the exact one by at most about
-    $c\, \varepsilon \log_2 N \, \|A\|_1 \|B\|_2$; we require
-    $8\, \varepsilon\, (\log_2 N + 1) \|A\|_1 \|B\|_1 < 1/2$, a safe margin,
+    The float64 FFT result differs from the exact one by at most the normwise bound of
+    {py:func}`convdot.numerics.fft_correlate_error_bound`; we require
+    $11\, \varepsilon\, (\log_2 N + 1) \|A\|_1 \|B\|_1 < 1/2$, which keeps that bound below 1/2,
     so that rounding to the nearest integer is exact.
     """
     return exact_in_float64(np.asarray(a), np.asarray(b), "fft", points=math.prod(fft_shape(np.shape(a)[-2:])))
