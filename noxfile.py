@@ -26,7 +26,7 @@ def npm_ci(session: nox.Session) -> None:
 
 def clean(out: Path) -> None:
     """Remove a build's outputs and the generated API pages, so the next build starts from clean."""
-    for stale in (out / "html", out / "doctrees", out / "jupyter_execute", ROOT / "docs" / "apidocs"):
+    for stale in (out / "html", out / "doctrees", out / "jupyter_execute", out / ".jupyter_cache", ROOT / "docs" / "apidocs"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
