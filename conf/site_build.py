@@ -116,11 +116,11 @@ def key_pages_on_library(app: Sphinx, config: Config) -> None:
 
     The pages' executed outputs are kept in a jupyter-cache beside the build, keyed by the code
     of their cells (myst-nb's cache mode): a prose-only edit, and the second language, reuse them.
-    The cache lives in a folder named for the library's hash, so a changed library finds an
+    The cache lives beside the doctrees, in a folder named for the library's hash, so a changed library finds an
     empty cache and every page executes again; older folders are removed.
     """
     config.convdot_library_hash = library_hash()
-    caches = Path(app.outdir).parent / ".jupyter_cache"
+    caches = Path(app.doctreedir).parent / ".jupyter_cache"  # beside the doctrees: one per build tree
     current = caches / config.convdot_library_hash[:16]
     if caches.is_dir():
         for stale in caches.iterdir():
