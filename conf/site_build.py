@@ -129,19 +129,6 @@ def key_pages_on_library(app: Sphinx, config: Config) -> None:
     config.nb_execution_cache_path = str(current)
 
 
-def copy_math_fonts(app: Sphinx) -> None:
-    """Copy MathJax's CommonHTML fonts into the build (the pages' math CSS points there).
-
-    They are copied whole at every build: ``subset_math_fonts`` then cuts them down to the
-    glyphs that the pages of this build use.
-    """
-    if app.builder.format != "html":
-        return
-    target = Path(app.outdir) / FONTS_IN_SITE
-    shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(MATHJAX_FONTS, target)
-
-
 def prerender_math(app: Sphinx, exception: Exception | None) -> None:
     """Typeset the TeX of every page written by this build (pages already typeset have none left)."""
     if exception is not None or app.builder.format != "html":
@@ -199,7 +186,10 @@ def subset_fonts(fonts: list[Path], codepoints: set[int], flavor: str) -> None:
 
 
 def subset_math_fonts(app: Sphinx, exception: Exception | None) -> None:
-    """Keep in MathJax's fonts only the characters that the math CSS of some page draws."""
+    """Copy MathJax's fonts into the site, cut down to the characters that the math of some page draws.
+
+    A stamp holds the set of characters: a build whose pages draw the same ones copies nothing.
+    """
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
@@ -209,7 +199,15 @@ def subset_math_fonts(app: Sphinx, exception: Exception | None) -> None:
             for content in GLYPH_CONTENT.findall(style):
                 text = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), content)
                 drawn.update(map(ord, text))
-    subset_fonts(sorted((outdir / FONTS_IN_SITE).glob("*.woff")), drawn, "woff")
+    target = outdir / FONTS_IN_SITE
+    stamp = target / ".glyphs"
+    key = f"{MATHJAX_VERSION} " + " ".join(map(str, sorted(drawn)))
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(MATHJAX_FONTS, target)
+    subset_fonts(sorted(target.glob("*.woff")), drawn, "woff")
+    stamp.write_text(key, encoding="utf-8")
 
 
 ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+,?)+)\{--fa:"\\([0-9a-f]+)"\}')
@@ -303,7 +301,6 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))
     app.connect("config-inited", check_mathjax)
     app.connect("config-inited", key_pages_on_library)
-    app.connect("builder-inited", copy_math_fonts)
     app.connect("build-finished", prerender_math)
     app.connect("build-finished", subset_math_fonts)
     app.connect("build-finished", lighten_icons)
