@@ -32,8 +32,11 @@ extensions = [
     "sphinx_togglebutton",
 ]
 
-# Pages are MyST text notebooks, executed at every build; a failing cell fails the build.
-nb_execution_mode = "force"
+# Pages are MyST text notebooks; a failing cell fails the build. Their outputs are cached by the
+# code of their cells and the library's source (conf/site_build.py), so an edit of prose only,
+# or the Spanish edition, executes nothing again.
+nb_execution_mode = "cache"
+nb_execution_show_tb = True  # a failing page names its cell and error
 nb_execution_raise_on_error = True
 nb_execution_timeout = 300
 nb_merge_streams = True
@@ -94,11 +97,10 @@ html_theme_options = {
     "use_download_button": True,
 }
 html_last_updated_fmt = None
-# Math renders offline: MathJax 3 is served from the site itself (copied by conf/site_build.py
-# from the npm package pinned in package-lock.json), its fonts beside it. The hidden MathML
-# that screen readers read (MathJax's assistive MathML) is asked for explicitly.
-mathjax_path = "mathjax/tex-chtml.js"
-mathjax3_config = {"options": {"enableAssistiveMml": True}}
+# Math is typeset while the site is built (conf/site_build.py, prerender_math): MathJax 3 in
+# Node writes CommonHTML with its assistive MathML into each page, so no math script runs in
+# the reader's browser and no request leaves the site.
+html_math_renderer = "prerendered"
 # The theme's light/dark switch starts from the reader's system setting (an unset mode logs a
 # console error in the pydata theme).
 html_context = {"default_mode": "auto"}

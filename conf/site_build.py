@@ -2,12 +2,23 @@
 
 A local Sphinx extension, listed in conf.py's ``extensions``.
 
-Offline math
-    MathJax 3, pinned in package.json and package-lock.json and installed by ``npm ci``, is
-    copied into ``_static/mathjax`` and ``mathjax_path`` points there. Its fonts are found
-    next to the script, and the components it loads on demand (TeX extensions, the
-    accessibility menu, the speech rule engine) are copied too, so no formula needs a request
-    to another host. The assistive MathML that screen readers read stays on.
+Math typeset at build time
+    Sphinx writes each formula as TeX inside ``span.math`` / ``div.math``, as for MathJax.
+    When the pages are written, MathJax 3 (``mathjax-full``, pinned in package.json and
+    package-lock.json and installed by ``npm ci``) turns that TeX into CommonHTML in Node
+    (``conf/prerender_math.cjs``), so the math is there at first paint and no math script
+    runs in the reader's browser. Each page gets the CSS of the glyphs it uses, and the fonts
+    are copied into ``_static/mathjax-fonts``: no request goes to another host. MathJax's
+    assistive MathML, which screen readers read, stays in every formula.
+
+Light pages
+    MathJax's fonts are cut down to the characters that the pages' math draws
+    (``subset_math_fonts``). The theme's Font Awesome carries some 1,900 icons; the site shows a dozen. After the build,
+    ``lighten_icons`` keeps in the theme's CSS only the rules of the icons that a page or a
+    script of the site names, and subsets the icon fonts to their glyphs (fontTools). The
+    theme's 1.5 MB ``fontawesome.js``, which draws the same icons again, is not loaded
+    (``conf/_templates/static/webpack-macros.html``), nor is the search index outside the
+    search page (``conf/_templates/layout.html``).
 
 Fresh outputs
     Every page imports ``convdot``. ``convdot_library_hash`` is a hash of ``src/convdot``,
@@ -59,11 +70,19 @@ LIBRARY_ENV = "CONVDOT_LIBRARY_PATH"
 """An environment variable naming another directory to import convdot from (`nox -s sabotage`)."""
 SOURCE = Path(os.environ.get(LIBRARY_ENV) or ROOT / "src")
 LIBRARY = SOURCE / "convdot"
-MATHJAX = ROOT / "node_modules" / "mathjax"
+MATHJAX = ROOT / "node_modules" / "mathjax-full"
 MATHJAX_VERSION = "3.2.2"
-# What tex-chtml.js loads: itself, then on demand TeX extensions (input/), the CHTML fonts,
-# the context menu (ui/) and its accessibility tools (a11y/, sre/ for speech).
-MATHJAX_PARTS = ("tex-chtml.js", "input", "output/chtml", "output/chtml.js", "ui", "a11y", "sre")
+MATHJAX_FONTS = MATHJAX / "es5" / "output" / "chtml" / "fonts" / "woff-v2"
+PRERENDER = CONF / "prerender_math.cjs"
+FONTS_IN_SITE = "_static/mathjax-fonts"
+# What Sphinx's mathjax visitors write: inline TeX between \( \), display TeX between \[ \]
+# after an optional equation number.
+INLINE_MATH = re.compile(r'(<span class="math notranslate nohighlight">)\\\((.*?)\\\)(</span>)', re.S)
+DISPLAY_MATH = re.compile(
+    r'(<div class="math notranslate nohighlight"[^>]*>\s*(?:<span class="eqno">.*?</span>)?\s*)'
+    r"\\\[(.*?)\\\](\s*</div>)",
+    re.S,
+)
 NPM_HINT = "run `npm ci` in the repository root (it installs the versions pinned in package-lock.json)"
 
 
@@ -197,27 +216,133 @@ def check_mathjax(app: Sphinx, config: Config) -> None:
 
 
 def key_pages_on_library(app: Sphinx, config: Config) -> None:
-    """A changed library changes this config value, which makes Sphinx re-read every page."""
+    """A changed library changes this config value, which makes Sphinx re-read every page.
+
+    The pages' executed outputs are kept in a jupyter-cache beside the build, keyed by the code
+    of their cells (myst-nb's cache mode): a prose-only edit, and the second language, reuse them.
+    The cache lives beside the doctrees, in a folder named for the library's hash, so a changed library finds an
+    empty cache and every page executes again; older folders are removed.
+    """
     config.convdot_library_hash = library_hash()
+    caches = Path(app.doctreedir).parent / ".jupyter_cache"  # beside the doctrees: one per build tree
+    current = caches / config.convdot_library_hash[:16]
+    if caches.is_dir():
+        for stale in caches.iterdir():
+            if stale != current:
+                shutil.rmtree(stale, ignore_errors=True)
+    config.nb_execution_cache_path = str(current)
 
 
-def copy_mathjax(app: Sphinx) -> None:
-    """Copy MathJax into the build before any page is written (so its asset checksum is stable)."""
-    if app.builder.format != "html":
+def prerender_math(app: Sphinx, exception: Exception | None) -> None:
+    """Typeset the TeX of every page written by this build (pages already typeset have none left)."""
+    if exception is not None or app.builder.format != "html":
         return
-    target = Path(app.outdir) / "_static" / "mathjax"
-    stamp = target / ".version"
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == MATHJAX_VERSION:
+    outdir = Path(app.outdir)
+    pages = []
+    for path in sorted(outdir.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        found = [(m, False) for m in INLINE_MATH.finditer(text)] + [(m, True) for m in DISPLAY_MATH.finditer(text)]
+        if found:
+            found.sort(key=lambda item: item[0].start())
+            pages.append((path, text, found))
+    if not pages:
+        return
+    request = [
+        {"formulas": [{"tex": html.unescape(m.group(2)), "display": display} for m, display in found]}
+        for _, _, found in pages
+    ]
+    done = subprocess.run(
+        ["node", str(PRERENDER)], input=json.dumps(request), capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"typesetting the math failed (conf/prerender_math.cjs): {done.stderr.strip()}")
+    for (path, text, found), result in zip(pages, json.loads(done.stdout), strict=True):
+        pieces, last = [], 0
+        for (m, _), rendered in zip(found, result["html"], strict=True):
+            pieces += [text[last : m.start()], m.group(1), rendered, m.group(3)]
+            last = m.end()
+        pieces.append(text[last:])
+        fonts = os.path.relpath(outdir / FONTS_IN_SITE, path.parent).replace(os.sep, "/")
+        style = '<style id="MJX-CHTML-styles">' + result["css"].replace("@FONTS@", fonts) + "</style>\n"
+        page = "".join(pieces).replace("</head>", style + "</head>", 1)
+        path.write_text(page, encoding="utf-8")
+
+
+GLYPH_CONTENT = re.compile(r'content: "((?:\\[0-9A-F]+ ?|[^"\\])+)"')
+CSS_ESCAPE = re.compile(r"\\([0-9A-F]+) ?")
+MATH_STYLE = re.compile(r'<style id="MJX-CHTML-styles">(.*?)</style>', re.S)
+
+
+def subset_fonts(fonts: list[Path], codepoints: set[int], flavor: str) -> None:
+    """Cut each font down to the glyphs of `codepoints` (and what they need), in place."""
+    import logging
+
+    from fontTools import subset
+
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # tables it drops on purpose are no news
+    for font in fonts:
+        options = subset.Options(flavor=flavor, layout_features=["*"], name_IDs=["*"], notdef_outline=True)
+        loaded = subset.load_font(str(font), options)
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=sorted(codepoints))
+        subsetter.subset(loaded)
+        subset.save_font(loaded, str(font), options)
+
+
+def subset_math_fonts(app: Sphinx, exception: Exception | None) -> None:
+    """Copy MathJax's fonts into the site, cut down to the characters that the math of some page draws.
+
+    A stamp holds the set of characters: a build whose pages draw the same ones copies nothing.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    drawn: set[int] = set()
+    for path in outdir.rglob("*.html"):
+        for style in MATH_STYLE.findall(path.read_text(encoding="utf-8")):
+            for content in GLYPH_CONTENT.findall(style):
+                text = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), content)
+                drawn.update(map(ord, text))
+    target = outdir / FONTS_IN_SITE
+    stamp = target / ".glyphs"
+    key = f"{MATHJAX_VERSION} " + " ".join(map(str, sorted(drawn)))
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         return
     shutil.rmtree(target, ignore_errors=True)
-    for part in MATHJAX_PARTS:
-        source = MATHJAX / "es5" / part
-        if source.is_dir():
-            shutil.copytree(source, target / part)
-        else:
-            (target / part).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target / part)
-    stamp.write_text(MATHJAX_VERSION, encoding="utf-8")
+    shutil.copytree(MATHJAX_FONTS, target)
+    subset_fonts(sorted(target.glob("*.woff")), drawn, "woff")
+    stamp.write_text(key, encoding="utf-8")
+
+
+ICON_RULE = re.compile(r'((?:\.fa-[a-z0-9-]+,?)+)\{--fa:"\\([0-9a-f]+)"\}')
+ICON_NAME = re.compile(r"\bfa-([a-z0-9-]+)")
+ICON_FONTS = "_static/vendor/fontawesome/webfonts"
+THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
+
+
+def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
+    """Keep only the Font Awesome icons the site names: their CSS rules and their glyphs."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    css_path = outdir / THEME_CSS
+    if not css_path.is_file():
+        return
+    named = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        named.update(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    css = css_path.read_text(encoding="utf-8")
+    kept: set[int] = set()
+
+    def keep_if_named(rule: re.Match) -> str:
+        names = [name for name in rule.group(1).split(",") if name[len(".fa-") :] in named]
+        if not names:
+            return ""
+        kept.add(int(rule.group(2), 16))
+        return ",".join(names) + '{--fa:"\\' + rule.group(2) + '"}'
+
+    css_path.write_text(ICON_RULE.sub(keep_if_named, css), encoding="utf-8")
+    subset_fonts(sorted((outdir / ICON_FONTS).glob("*.woff2")), kept, "woff2")
 
 
 def let_proofs_merge() -> None:
@@ -282,5 +407,11 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_config_value("convdot_library_hash", "", "env", types=frozenset({str}))
     app.connect("config-inited", check_mathjax)
     app.connect("config-inited", key_pages_on_library)
-    app.connect("builder-inited", copy_mathjax)
+    app.connect("build-finished", prerender_math)
+    app.connect("build-finished", subset_math_fonts)
+    app.connect("build-finished", lighten_icons)
+    from sphinx.ext.mathjax import html_visit_displaymath, html_visit_math
+
+    # Sphinx's MathJax markup, without the MathJax script: prerender_math typesets it.
+    app.add_html_math_renderer("prerendered", (html_visit_math, None), (html_visit_displaymath, None))
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
