@@ -29,6 +29,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "take_away",  # each executed page as a notebook, the library's wheel, the PDF in the download button
 ]
 
 # Pages are MyST text notebooks, executed at every build; a failing cell fails the build.
