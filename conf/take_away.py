@@ -199,7 +199,8 @@ def numbered_labels(app: Sphinx) -> dict[str, str]:
         for figtype, ids in figtypes.items():
             form = formats.get(figtype, figtype.capitalize() + " %s")
             for label, number in ids.items():
-                numbers[label] = form % ".".join(map(str, number))
+                text = form % ".".join(map(str, number))
+                numbers[label] = text[:1].upper() + text[1:]  # sphinx-proof's formats are "theorem %s"
     app.env._take_away_numbers = numbers
     return numbers
 
@@ -218,7 +219,7 @@ def cite(app: Sphinx, keys: list[str], textual: bool) -> str:
         if entry is None:
             parts.append(key)
             continue
-        people = [p.last_names[0] if p.last_names else str(p) for p in entry.persons.get("author", [])]
+        people = [(" ".join(p.last_names) or str(p)).strip("{}") for p in entry.persons.get("author", [])]
         if not people:
             people = [entry.fields.get("organization", entry.fields.get("title", key)).strip("{}")]
         who = people[0] if len(people) == 1 else " and ".join(people) if len(people) == 2 else f"{people[0]} et al."
