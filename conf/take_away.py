@@ -23,6 +23,7 @@ The PDF
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import re
@@ -304,9 +305,26 @@ def offer_book_and_wheel(app: Sphinx, pagename: str, templatename: str, context:
             ]
 
 
+def wheel_inputs_hash() -> str:
+    """Hash of what goes into the wheel (the library, its metadata files) and its timestamp."""
+    digest = hashlib.sha256(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    files = sorted(p for p in (ROOT / "src" / "convdot").rglob("*") if p.is_file() and "__pycache__" not in p.parts)
+    for path in [*files, ROOT / "pyproject.toml", ROOT / "README.md", ROOT / "LICENSE"]:
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
 def ship_wheel(app: Sphinx, exception: Exception | None) -> None:
-    if exception is None and app.builder.format == "html":
-        build_wheel(Path(app.outdir))
+    """Build the wheel after a successful build, unless the one in the site is already of these sources."""
+    if exception is not None or app.builder.format != "html":
+        return
+    stamp = Path(app.doctreedir) / "convdot-wheel.sha256"
+    wheel = Path(app.outdir) / "dist" / wheel_name(app.config.release)
+    key = wheel_inputs_hash()
+    if wheel.is_file() and stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return
+    build_wheel(Path(app.outdir))
+    stamp.write_text(key, encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, object]:
