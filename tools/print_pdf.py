@@ -132,7 +132,7 @@ def print_pdf(site: Path, out: Path, year: str) -> dict:
                 raise SystemExit("print_pdf: " + "; ".join(problems))
             tab.emulate_media(media="print")
             first = out.with_suffix(".first.pdf")
-            tab.pdf(path=str(first), **{**options, "outline": False, "tagged": False})  # for the page numbers only
+            tab.pdf(path=str(first), **options)  # same options: an untagged first print doubled the outline
             pages = destination_pages(PdfReader(first))
             numbers = [pages.get(entry["target"]) for entry in book["entries"]]
             tab.evaluate(
