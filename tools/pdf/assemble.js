@@ -90,7 +90,9 @@ async ({front, toc}) => {
     item.className = `pdf-toc-${level}`;
     const link = document.createElement("a");
     link.href = `#${target}`;
-    link.innerHTML = heading.innerHTML;  // before typesetting: its math is typeset with the rest
+    // The heading's text, its math as TeX, typeset with the rest (a copy of the heading's own
+    // elements would give Chromium's outline each title twice).
+    link.textContent = heading.textContent.replace(/\s+/g, " ").trim();
     const page = document.createElement("span");
     page.className = "pdf-toc-page";
     item.append(link, page);
