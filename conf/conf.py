@@ -30,6 +30,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "take_away",  # each executed page as a notebook, the library's wheel, the PDF in the download button
 ]
 
 # Pages are MyST text notebooks; a failing cell fails the build. Their outputs are cached by the

@@ -35,6 +35,7 @@ def page_of(name: str) -> str | None:
 def exempt_files(site: Path, files: set[str]) -> set[str]:
     """The timed pages' HTML, and the images that no other page shows."""
     timed = {f"{name}.html" for name in BUILD_TIMED_PAGES} & files
+    timed |= {f"_sources/{name}.ipynb" for name in BUILD_TIMED_PAGES} & files  # its notebook, outputs included
     used_elsewhere: set[str] = set()
     used_by_timed: set[str] = set()
     for name in (f for f in files if f.endswith(".html")):
