@@ -98,7 +98,7 @@ def answer_figure(a: object, b: object, m: int = 0, n: int = 0):
     y_vec = H + 1.6
     fig = new_figure(width_units * 0.42, (y_vec + 3.6) * 0.42)
     ax = fig.add_axes((0, 0, 1, 1))
-    draw_grid(ax, a, "input", highlight=mask, title="input A, window at (%d, %d)" % (m, n), fontsize=10)
+    draw_grid(ax, a, "input", highlight=mask, title=f"input A, window at ({m}, {n})", fontsize=10)
     y_k = (H - h) / 2
     _label(ax, W + 0.6, y_k + h / 2, r"$\odot$", 16)
     draw_grid(ax, nums["kernel"], "kernel", origin=(x_kernel, y_k), title="kernel B", fontsize=10)
