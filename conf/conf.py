@@ -29,6 +29,7 @@ extensions = [
     "sphinxcontrib.bibtex",
     "sphinx_exercise",
     "sphinx_togglebutton",
+    "sphinxext.opengraph",  # Open Graph tags: a shared link shows the title and the social card
 ]
 
 # Pages are MyST text notebooks, executed at every build; a failing cell fails the build.
@@ -103,4 +104,14 @@ mathjax3_config = {"options": {"enableAssistiveMml": True}}
 html_context = {"default_mode": "auto"}
 # Fixes to the theme found by the browser tests (tests_site/): see the comments in the file.
 html_css_files = ["convdot.css"]
+# The site's icon and social card are drawn by the library from the answer figure
+# (`python -m convdot.figures.answer conf/_static`; tests/test_figures_answer.py checks the copies).
+html_favicon = str(CONF / "_static" / "favicon.svg")
+ogp_site_name = "convdot"
+ogp_image = "_static/social-card.png"
+ogp_image_alt = (
+    "A 3 by 3 window of the input times the kernel, entry by entry: nine products that sum to 4, "
+    "and the same numbers as two vectors whose dot product is 4"
+)
+ogp_social_cards = {"enable": False}  # the card above, not one drawn per page
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "apidocs/index.rst"]
