@@ -56,6 +56,7 @@ autodoc2_skip_module_regexes = [
     r"convdot\.transpose",
     r"convdot\.counts",
     r"convdot\.forms\..*",
+    r"convdot\.figures(\..*)?",  # the site's figures: drawing code for the pages, not part of the API
     r"convdot\.layer\.(?!fast$|winograd$|blas$).*",  # the fast forms' helpers are documented in their modules
 ]
 
