@@ -281,13 +281,12 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
     tab.on("pageerror", lambda error: visit.console_errors.append(str(error)))
     tab.on("requestfailed", on_failed)
     tab.on("response", on_response)
-    with refused(visit.server_errors):
-        tab.goto(base_url + page, wait_until="load")
-        tab.evaluate(_WAIT_FOR_MATH)
-        visit.images = tab.evaluate(_WAIT_FOR_IMAGES)
-        tab.wait_for_load_state("networkidle")
-        tab.wait_for_timeout(100)  # a browser asks for an icon after the page has loaded
-    visit.console_errors += visit.server_errors
+    errors = refused(visit.server_errors)  # until the end of the visit: the icon is asked for late
+    errors.__enter__()
+    tab.goto(base_url + page, wait_until="load")
+    tab.evaluate(_WAIT_FOR_MATH)
+    visit.images = tab.evaluate(_WAIT_FOR_IMAGES)
+    tab.wait_for_load_state("networkidle")
     visit.math = tab.evaluate(_READ_MATH)
     visit.links = tab.evaluate(_LINKS)
     visit.has_figure = tab.locator(_FIGURES).count() > 0
@@ -310,6 +309,8 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
             path = visit.screenshots[f"{name}-{theme}"] = screenshots / f"{stem}-{name}-{theme}.png"
             tab.screenshot(path=str(path), full_page=True)
     context.close()
+    errors.__exit__(None, None, None)
+    visit.console_errors += visit.server_errors
     return visit
 
 
