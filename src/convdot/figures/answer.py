@@ -98,21 +98,22 @@ def answer_figure(a: object, b: object, m: int = 0, n: int = 0):
     y_vec = H + 1.6
     fig = new_figure(width_units * 0.42, (y_vec + 3.6) * 0.42)
     ax = fig.add_axes((0, 0, 1, 1))
-    draw_grid(ax, a, "input", highlight=mask, title=f"input A, window at ({m}, {n})", fontsize=10)
+    big, small = 17, 13
+    draw_grid(ax, a, "input", highlight=mask, title="input A", fontsize=big)
     y_k = (H - h) / 2
-    _label(ax, W + 0.6, y_k + h / 2, r"$\odot$", 16)
-    draw_grid(ax, nums["kernel"], "kernel", origin=(x_kernel, y_k), title="kernel B", fontsize=10)
-    _label(ax, x_kernel + w + 0.6, y_k + h / 2, "=", 16)
-    draw_grid(ax, nums["product"], "output", origin=(x_product, y_k), title="products", fontsize=10)
-    _label(ax, x_sum + 1.3, y_k + h / 2, "sum\n= {}".format(nums["total"]), 13, fontweight="bold")
+    _label(ax, W + 0.6, y_k + h / 2, r"$\odot$", 20)
+    draw_grid(ax, nums["kernel"], "kernel", origin=(x_kernel, y_k), title="kernel B", fontsize=big)
+    _label(ax, x_kernel + w + 0.6, y_k + h / 2, "=", 20)
+    draw_grid(ax, nums["product"], "output", origin=(x_product, y_k), title="products", fontsize=big)
+    _label(ax, x_sum + 1.3, y_k + h / 2, "sum\n= {}".format(nums["total"]), 18, fontweight="bold")
     # the flattened vectors, one above the other, dotted position by position
     x_vec = 2.4
-    draw_grid(ax, nums["vec_window"].reshape(1, -1), "highlight", origin=(x_vec, y_vec), fontsize=10)
-    draw_grid(ax, nums["vec_kernel"].reshape(1, -1), "kernel", origin=(x_vec, y_vec + 1.25), fontsize=10)
-    _label(ax, x_vec - 1.2, y_vec + 0.5, "vec(window)", 9)
-    _label(ax, x_vec - 1.2, y_vec + 1.75, "vec(B)", 9)
-    _label(ax, x_vec + h * w / 2, y_vec - 0.45, "the same nine numbers, flattened row by row", 9)
-    _label(ax, x_vec + h * w + 1.5, y_vec + 1.1, "dot\n= {}".format(nums["dot"]), 13, fontweight="bold")
+    draw_grid(ax, nums["vec_window"].reshape(1, -1), "highlight", origin=(x_vec, y_vec), fontsize=big)
+    draw_grid(ax, nums["vec_kernel"].reshape(1, -1), "kernel", origin=(x_vec, y_vec + 1.25), fontsize=big)
+    _label(ax, x_vec - 1.2, y_vec + 0.5, "vec(A\nwindow)", small)
+    _label(ax, x_vec - 1.2, y_vec + 1.75, "vec(B)", small)
+    _label(ax, x_vec + h * w / 2, y_vec - 0.45, "the same numbers, flattened", small)
+    _label(ax, x_vec + h * w + 1.5, y_vec + 1.1, "dot\n= {}".format(nums["dot"]), 18, fontweight="bold")
     ax.set_xlim(-0.2, width_units)
     ax.set_ylim(y_vec + 2.5, -1.1)
     _finish(ax)
@@ -151,26 +152,27 @@ def flip_figure(a: object, b: object, m: int = 0, n: int = 0):
     """
     nums = flip_numbers(a, b, m, n)
     h, w = nums["kernel"].shape
-    fig = new_figure(2 * (2 * w + 2.5) * 0.5, (h + 2.9) * 0.5)
+    row_h = h + 1.6
+    width = 2 * w + 1 + 4.2
+    fig = new_figure(width * 0.55, 2 * row_h * 0.55)
     ax = fig.add_axes((0, 0, 1, 1))
-    for col, (key, name, result, symbol) in enumerate(
-        (
-            ("kernel", "correlation: B as it is", "correlation", "A ⋆ B"),
-            ("rotated", "convolution: B rotated", "convolution", "A ∗ B"),
-        )
-    ):
-        x0 = col * (2 * w + 2.5)
+    readings = (
+        ("kernel", "B as it is", "correlation", "A ⋆ B"),
+        ("rotated", "B rotated by 180°", "convolution", "A ∗ B"),
+    )
+    for row, (key, name, result, symbol) in enumerate(readings):
+        y0 = row * row_h + 1.0
         kernel = nums[key]
         uv = [(u, v) for u in range(h) for v in range(w)]
         if key == "rotated":
             uv = [(h - 1 - u, w - 1 - v) for u, v in uv]
         labels = [f"{kernel.ravel()[i]:g}\n({u},{v})" for i, (u, v) in enumerate(uv)]
-        draw_grid(ax, nums["window"], "input", origin=(x0, 0), title="window of A", fontsize=10)
-        _label(ax, x0 + w + 0.5, h / 2, r"$\odot$", 14)
-        draw_grid(ax, kernel, "kernel", origin=(x0 + w + 1, 0), labels=labels, fontsize=8, title=name.split(": ")[1])
-        _label(ax, x0 + w + 0.5, h + 0.9, f"{name.split(':')[0]}\n{symbol}: sum = {nums[result]}", 10)
-    ax.set_xlim(-0.2, 2 * (2 * w + 2.5) - 0.3)
-    ax.set_ylim(h + 1.8, -1.0)
+        draw_grid(ax, nums["window"], "input", origin=(0, y0), title="window of A", fontsize=15)
+        _label(ax, w + 0.5, y0 + h / 2, r"$\odot$", 18)
+        draw_grid(ax, kernel, "kernel", origin=(w + 1, y0), labels=labels, fontsize=11, title=name)
+        _label(ax, 2 * w + 1 + 2.1, y0 + h / 2, f"{result}\n{symbol}\nsum = {nums[result]}", 14)
+    ax.set_xlim(-0.1, width)
+    ax.set_ylim(2 * row_h, 0)
     _finish(ax)
     return fig
 
@@ -205,34 +207,34 @@ def padding_figure(input_shape: tuple[int, int] = (4, 4), kernel_sizes: tuple[in
 
     H, W = input_shape
     big = max(kernel_sizes) - 1
-    cell_w = W + 2 * big + 1.6
-    cell_h = H + 2 * big + 3.2
-    fig = new_figure(3 * cell_w * 0.3, len(kernel_sizes) * cell_h * 0.3)
+    cell_w = W + 2 * big + 1.0
+    modes = _shapes.MODES
+    row_h = [H + max(sum(_shapes.mode_padding((k, k), mode)[0]) for k in kernel_sizes) + 3.4 for mode in modes]
+    fig = new_figure(len(kernel_sizes) * cell_w * 0.42, sum(row_h) * 0.42)
     ax = fig.add_axes((0, 0, 1, 1))
-    for row, k in enumerate(kernel_sizes):
+    for col, k in enumerate(kernel_sizes):
         geometry = padding_geometry(input_shape, (k, k))
-        for col, mode in enumerate(_shapes.MODES):
+        for row, mode in enumerate(modes):
             (top, bottom), (left, right) = geometry[mode]["correlate"]
             padded = np.zeros((H + top + bottom, W + left + right))
             pad_mask = np.ones(padded.shape, dtype=bool)
             pad_mask[top : top + H, left : left + W] = False
             labels = ["0" if p else "A" for p in pad_mask.ravel()]
             x0 = col * cell_w + (cell_w - padded.shape[1]) / 2
-            y0 = row * cell_h + 1.2
-            draw_grid(ax, padded, "input", origin=(x0, y0), padding=pad_mask, labels=labels, fontsize=7)
+            y0 = sum(row_h[:row]) + 1.2
+            draw_grid(ax, padded, "input", origin=(x0, y0), padding=pad_mask, labels=labels, fontsize=12)
             ax.add_patch(
-                Rectangle((x0, y0), k, k, fill=False, edgecolor=ROLE_COLORS["edge"], linewidth=2.6, linestyle="--")
+                Rectangle((x0, y0), k, k, fill=False, edgecolor=ROLE_COLORS["edge"], linewidth=3, linestyle="--")
             )
             H_out, W_out = geometry[mode]["output"]
-            title = f"{mode}, {k}×{k} kernel"
-            _label(ax, col * cell_w + cell_w / 2, y0 - 0.6, title, 9, fontweight="bold")
-            note = f"pads {top} above, {bottom} below\noutput {H_out}×{W_out}"
+            _label(ax, col * cell_w + cell_w / 2, y0 - 0.6, f"{mode}, {k}×{k} kernel", 14, fontweight="bold")
+            note = f"pads {top} above, {bottom} below; output {H_out}×{W_out}"
             if geometry[mode]["convolve"] != geometry[mode]["correlate"]:
                 (ct, cb), _ = geometry[mode]["convolve"]
-                note += f"\n(convolve2d: {ct} above, {cb} below)"
-            _label(ax, col * cell_w + cell_w / 2, y0 + padded.shape[0] + 1.3, note, 8)
-    ax.set_xlim(0, 3 * cell_w)
-    ax.set_ylim(len(kernel_sizes) * cell_h, 0)
+                note += f"\nconvolve2d pads {ct} above, {cb} below"
+            _label(ax, col * cell_w + cell_w / 2, y0 + padded.shape[0] + 0.9, note, 11, va="top")
+    ax.set_xlim(0, len(kernel_sizes) * cell_w)
+    ax.set_ylim(sum(row_h), 0)
     _finish(ax)
     return fig
 
@@ -284,39 +286,39 @@ def textbook_figure(a: object, b: object, m: int = 0, n: int = 0):
     cols = nums["X_col"].shape[1]
     width = max(0.5 + 1 + 0.6 + cols + 0.5, 2 * W + 6.0)
     rows_h = [H + 2.2, h + 2.2, hw + 4.6]
-    fig = new_figure(width * 0.36, sum(rows_h) * 0.36)
+    fig = new_figure(width * 0.42, sum(rows_h) * 0.42)
     ax = fig.add_axes((0, 0, 1, 1))
     # 1: the fully connected neuron
     y = 1.0
     window_mask = np.zeros(a.shape, dtype=bool)
     window_mask[m : m + h, n : n + w] = True
-    _label(ax, width / 2, y - 0.7, "1. fully connected neuron: inputs · weights", 10, fontweight="bold")
-    draw_grid(ax, a, "input", origin=(0.5, y), highlight=window_mask, fontsize=9)
+    _label(ax, width / 2, y - 0.7, "1. a neuron: inputs · weights", 14, fontweight="bold")
+    draw_grid(ax, a, "input", origin=(0.5, y), highlight=window_mask, fontsize=13)
     _label(ax, W + 1.0, y + H / 2, "·", 18)
-    draw_grid(ax, nums["neuron"], "kernel", origin=(W + 1.5, y), padding=~window_mask, fontsize=9)
+    draw_grid(ax, nums["neuron"], "kernel", origin=(W + 1.5, y), padding=~window_mask, fontsize=13)
     x_eq = 2 * W + 1.5 + (width - 2 * W - 1.5) / 2
-    _label(ax, x_eq, y + H / 2, "= {}".format(nums["neuron_output"]), 11)
-    _label(ax, x_eq, y + H / 2 + 1.4, "0 outside\nthe window", 8)
+    _label(ax, x_eq, y + H / 2, "= {}".format(nums["neuron_output"]), 16)
+    _label(ax, x_eq, y + H / 2 + 1.4, "0 outside\nthe window", 12)
     # 2: the filter and the patch
     y += rows_h[0]
-    _label(ax, width / 2, y - 0.7, "2. the filter · the patch under it", 10, fontweight="bold")
-    draw_grid(ax, nums["window"], "input", origin=(0.5, y), fontsize=9)
+    _label(ax, width / 2, y - 0.7, "2. the filter · the patch", 14, fontweight="bold")
+    draw_grid(ax, nums["window"], "input", origin=(0.5, y), fontsize=13)
     _label(ax, w + 1.0, y + h / 2, "·", 18)
-    draw_grid(ax, nums["kernel"], "kernel", origin=(w + 1.5, y), fontsize=9)
-    _label(ax, 2 * w + 3.2, y + h / 2, "= {}".format(nums["patch_output"]), 11)
+    draw_grid(ax, nums["kernel"], "kernel", origin=(w + 1.5, y), fontsize=13)
+    _label(ax, 2 * w + 3.2, y + h / 2, "= {}".format(nums["patch_output"]), 16)
     # 3: im2col, a row times a matrix
     y += rows_h[1]
-    _label(ax, width / 2, y - 0.7, "3. im2col: W_row @ X_col", 10, fontweight="bold")
+    _label(ax, width / 2, y - 0.7, "3. im2col: W_row @ X_col", 14, fontweight="bold")
     col_mask = np.zeros(nums["X_col"].shape, dtype=bool)
     col_mask[:, nums["column"]] = True
-    draw_grid(ax, nums["W_row"].reshape(-1, 1), "kernel", origin=(0.5, y), fontsize=8)
-    _label(ax, 0.5 + 0.5, y + hw + 0.5, "W_row,\nlaid\nalong\nX_col's\nrows", 7, va="top")
+    draw_grid(ax, nums["W_row"].reshape(-1, 1), "kernel", origin=(0.5, y), fontsize=11)
+    _label(ax, 0.5 + 0.5, y + hw + 0.5, "W_row\n(as a\ncolumn)", 10, va="top")
     x_col0 = 0.5 + 1 + 0.6
-    draw_grid(ax, nums["X_col"], "input", origin=(x_col0, y), highlight=col_mask, fontsize=8)
+    draw_grid(ax, nums["X_col"], "input", origin=(x_col0, y), highlight=col_mask, fontsize=11)
     out_mask = np.zeros(nums["product"].shape, dtype=bool)
     out_mask[0, nums["column"]] = True
-    draw_grid(ax, nums["product"], "output", origin=(x_col0, y + hw + 0.4), highlight=out_mask, fontsize=8)
-    _label(ax, x_col0 + cols / 2, y + hw + 2.0, "W_row @ X_col: one output per column (window)", 8)
+    draw_grid(ax, nums["product"], "output", origin=(x_col0, y + hw + 0.4), highlight=out_mask, fontsize=11)
+    _label(ax, x_col0 + cols / 2, y + hw + 2.0, "one output per window", 12)
     ax.set_xlim(0, width)
     ax.set_ylim(sum(rows_h), 0)
     _finish(ax)
