@@ -31,6 +31,7 @@ extensions = [
     "sphinx_exercise",
     "sphinx_togglebutton",
     "take_away",  # each executed page as a notebook, the library's wheel, the PDF in the download button
+    "sphinxext.opengraph",  # Open Graph tags: a shared link shows the title and the social card
 ]
 
 # Pages are MyST text notebooks; a failing cell fails the build. Their outputs are cached by the
@@ -39,7 +40,7 @@ extensions = [
 nb_execution_mode = "cache"
 nb_execution_show_tb = True  # a failing page names its cell and error
 nb_execution_raise_on_error = True
-nb_execution_timeout = 300
+nb_execution_timeout = 600  # per cell; the performance page's timing cells take minutes on a busy machine
 nb_merge_streams = True
 myst_enable_extensions = ["amsmath", "dollarmath", "colon_fence", "deflist"]
 myst_heading_anchors = 3
@@ -107,4 +108,14 @@ html_math_renderer = "prerendered"
 html_context = {"default_mode": "auto"}
 # Fixes to the theme found by the browser tests (tests_site/): see the comments in the file.
 html_css_files = ["convdot.css"]
+# The site's icon and social card are drawn by the library from the answer figure
+# (`python -m convdot.figures.answer conf/_static`; tests/test_figures_answer.py checks the copies).
+html_favicon = str(CONF / "_static" / "favicon.svg")
+ogp_site_name = "convdot"
+ogp_image = "_static/social-card.png"
+ogp_image_alt = (
+    "A 3 by 3 window of the input times the kernel, entry by entry: nine products that sum to 4, "
+    "and the same numbers as two vectors whose dot product is 4"
+)
+ogp_social_cards = {"enable": False}  # the card above, not one drawn per page
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "apidocs/index.rst"]

@@ -6,6 +6,12 @@ resized to a phone's; the observations (requests, console, math, images, links, 
 findings at both widths, screenshots) are kept, and each test in test_browser.py checks one
 property of them on every page. Internal links include the theorem references of
 sphinx-proof (`{prf:ref}`), which are links to the theorem's id on its page.
+
+Screenshots: every page at desktop and phone width in the light theme, and every page that
+shows a figure (an image or an inline SVG figure) in the dark theme too, named
+`<page>-<width>-<theme>.png`. A request that the server answers with an error, such as the
+`/favicon.ico` that a browser asks for when a page names no icon, counts as a console error
+of the page being read: the browser logs it as one, though Playwright does not report it.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -39,6 +46,8 @@ CHROMIUM_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+THEMES = ("light", "dark")
 # Not pages: assets, sources and the copies of downloads that Sphinx writes beside the pages.
 NOT_PAGES = ("_static", "_sources", "_images", "_downloads", "jupyter_execute")
 
@@ -106,13 +115,43 @@ class Visit:
     images: list[dict] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
     violations: list[dict] = field(default_factory=list)
-    screenshots: dict[str, Path] = field(default_factory=dict)
+    screenshots: dict[str, Path] = field(default_factory=dict)  # "<width>-<theme>": path
     widths: dict[str, int] = field(default_factory=dict)
+    server_errors: list[str] = field(default_factory=list)  # requests the server refused
+    has_figure: bool = False
+    # per width: where the first figure's top edge is (px from the top of the page), or None
+    first_figure_top: dict[str, float | None] = field(default_factory=dict)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site; remembers every request it answered with an error (see `refused`)."""
+
+    errors: list[str]
+    lock = threading.Lock()
+
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+    def log_request(self, code: object = "-", size: object = "-") -> None:
+        try:
+            status = int(code)
+        except (TypeError, ValueError):
+            return
+        if status >= 400:
+            with self.lock:
+                self.errors.append(f"the server answered {self.path} with HTTP {status}")
+
+
+@contextmanager
+def refused(errors: list[str]):
+    """Collect into `errors` the server's error answers made while the block runs."""
+    with _QuietHandler.lock:
+        _QuietHandler.errors = errors
+    try:
+        yield errors
+    finally:
+        with _QuietHandler.lock:
+            _QuietHandler.errors = []
 
 
 @pytest.fixture(scope="session")
@@ -123,6 +162,7 @@ def site(pytestconfig: pytest.Config) -> Path:
 @pytest.fixture(scope="session")
 def base_url(site: Path) -> Iterator[str]:
     """The site served by a thread on 127.0.0.1, on a free port."""
+    _QuietHandler.errors = []
     handler = functools.partial(_QuietHandler, directory=str(site))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -180,6 +220,15 @@ _READ_MATH = r"""() => {
   };
 }"""
 _LINKS = "() => [...document.querySelectorAll('a[href]')].map((a) => a.href)"
+# A figure of the article: an image, or an inline SVG that says it is one (role="img").
+_FIGURES = "article img, .bd-article img, .bd-article svg[role='img']"
+_FIRST_FIGURE_TOP = f"""() => {{
+  const figure = document.querySelector("{_FIGURES}");
+  return figure ? figure.getBoundingClientRect().top + window.scrollY : null;
+}}"""
+# The theme's dark mode, as its switch sets it (pydata-sphinx-theme: data-theme on <html>).
+_DARK = """() => { document.documentElement.dataset.theme = "dark";
+  document.documentElement.dataset.mode = "dark"; localStorage.setItem("theme", "dark"); }"""
 _AXE = """async () => {
   const results = await axe.run(document, {resultTypes: ["violations"]});
   return results.violations.map((v) => ({id: v.id, impact: v.impact, help: v.help,
@@ -234,22 +283,36 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
     tab.on("pageerror", lambda error: visit.console_errors.append(str(error)))
     tab.on("requestfailed", on_failed)
     tab.on("response", on_response)
+    errors = refused(visit.server_errors)  # until the end of the visit: the icon is asked for late
+    errors.__enter__()
     tab.goto(base_url + page, wait_until="load")
     tab.evaluate(_WAIT_FOR_MATH)
     visit.images = tab.evaluate(_WAIT_FOR_IMAGES)
     tab.wait_for_load_state("networkidle")
     visit.math = tab.evaluate(_READ_MATH)
     visit.links = tab.evaluate(_LINKS)
+    visit.has_figure = tab.locator(_FIGURES).count() > 0
     tab.add_script_tag(path=str(AXE))
     stem = page.removesuffix(".html").replace("/", "__")
-    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        tab.set_viewport_size(viewport)
-        tab.wait_for_timeout(600)  # the theme re-marks scrollable blocks 300 ms after a resize
-        visit.violations += [dict(v, width=name) for v in tab.evaluate(_AXE)]
-        path = visit.screenshots[name] = screenshots / f"{stem}-{name}.png"
-        tab.screenshot(path=str(path), full_page=True)
-        visit.widths[name] = tab.evaluate("() => document.documentElement.scrollWidth")
+    for theme in THEMES:
+        if theme == "dark":
+            if not visit.has_figure:
+                break
+            tab.emulate_media(color_scheme="dark")
+            tab.evaluate(_DARK)
+        for name, viewport in WIDTHS.items():
+            tab.set_viewport_size(viewport)
+            tab.wait_for_timeout(600)  # the theme re-marks scrollable blocks 300 ms after a resize
+            label = name if theme == "light" else f"{name}, dark theme"
+            visit.violations += [dict(v, width=label) for v in tab.evaluate(_AXE)]
+            if theme == "light":
+                visit.widths[name] = tab.evaluate("() => document.documentElement.scrollWidth")
+                visit.first_figure_top[name] = tab.evaluate(_FIRST_FIGURE_TOP)
+            path = visit.screenshots[f"{name}-{theme}"] = screenshots / f"{stem}-{name}-{theme}.png"
+            tab.screenshot(path=str(path), full_page=True)
     context.close()
+    errors.__exit__(None, None, None)
+    visit.console_errors += visit.server_errors
     return visit
 
 

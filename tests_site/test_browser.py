@@ -7,11 +7,12 @@ land in build/screenshots/ for review.
 
 from __future__ import annotations
 
+import re
 import struct
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from conftest import DESKTOP, PHONE, Visit, anchors_of, pages_of, resolve_internal, searchindex_docnames
+from conftest import PHONE, THEMES, WIDTHS, Visit, anchors_of, pages_of, resolve_internal, searchindex_docnames
 
 # axe-core rules excluded from the check, each with its reason. Empty: the theme's problems
 # are fixed in conf/_static and conf/_templates instead.
@@ -86,6 +87,86 @@ def _png_width(path: Path) -> int:
 
 def test_screenshots_show_the_page_at_desktop_and_phone_width(visit: Visit) -> None:
     """The screenshots exist and the page is no wider than the screen (no sideways scrolling)."""
-    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
-        assert _png_width(visit.screenshots[name]) == viewport["width"], (visit.page, name)
+    themes = THEMES if visit.has_figure else ("light",)
+    assert sorted(visit.screenshots) == sorted(f"{name}-{theme}" for name in WIDTHS for theme in themes)
+    for key, path in visit.screenshots.items():
+        assert _png_width(path) == WIDTHS[key.split("-")[0]]["width"], (visit.page, key)
+    for name, viewport in WIDTHS.items():
         assert visit.widths[name] <= viewport["width"], f"{visit.page} is {visit.widths[name]} px wide on a {name}"
+
+
+FIGURE_PAGES = ("index.html", "question.html", "definition.html", "hadamard-dot.html", "textbooks.html")
+
+
+def test_the_opening_pages_have_figures(site: Path) -> None:
+    """The pages that answer the question each show a figure drawn by the library (issue 12)."""
+    for page in FIGURE_PAGES:
+        html = (site / page).read_text(encoding="utf-8")
+        assert "<img" in html or 'role="img"' in html, f"{page} shows no figure"
+
+
+def test_the_front_page_shows_a_figure_in_its_first_screen(seen: dict[str, Visit], browser, base_url: str) -> None:
+    from conftest import _visit
+
+    visit = seen.get("index.html")
+    if visit is None:
+        import tempfile
+
+        visit = seen["index.html"] = _visit(browser, base_url, "index.html", Path(tempfile.mkdtemp()))
+    for name, viewport in WIDTHS.items():
+        top = visit.first_figure_top[name]
+        assert top is not None, "the front page has no figure"
+        assert top < viewport["height"] * 0.75, f"the front page's first figure starts at {top:.0f} px on a {name}"
+
+
+def test_every_page_names_its_icon_and_the_icon_exists(site: Path) -> None:
+    """A page without <link rel="icon"> makes the browser ask for /favicon.ico, a 404 here."""
+    for page in pages_of(site):
+        html = (site / page).read_text(encoding="utf-8")
+        match = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert match, f"{page} names no icon"
+        assert (site / page).parent.joinpath(match[1]).resolve().is_file(), (page, match[1])
+
+
+def test_the_front_page_has_open_graph_tags_with_the_social_card(site: Path) -> None:
+    html = (site / "index.html").read_text(encoding="utf-8")
+    tags = dict(re.findall(r'<meta property="(og:[a-z:_]+)" content="([^"]*)"', html))
+    assert tags.get("og:title") and tags.get("og:image:alt"), tags
+    assert tags.get("og:image", "").endswith("_static/social-card.png"), tags
+    assert (site / "_static" / "social-card.png").is_file()
+
+
+def _frames(tab) -> dict:
+    return tab.evaluate(
+        """() => [...document.querySelectorAll("[class*='-frame-']")].map((g) => {
+             const style = getComputedStyle(g);
+             return {visible: style.visibility === "visible", animation: style.animationName,
+                     state: style.animationPlayState};
+           })"""
+    )
+
+
+def test_the_sliding_window_pauses_steps_and_respects_reduced_motion(browser, base_url: str) -> None:
+    """The question page's animation: playing by default, paused by Pause, one frame per step, still
+    for readers who ask for reduced motion (the last frame, the whole output)."""
+    context = browser.new_context(viewport=PHONE, reduced_motion="no-preference")
+    tab = context.new_page()
+    tab.goto(base_url + "question.html", wait_until="load")
+    frames = _frames(tab)
+    assert len(frames) == 9
+    assert all(f["animation"] != "none" and f["state"] == "running" for f in frames), frames
+    tab.locator("label", has_text="Pause").first.click()
+    assert all(f["state"] == "paused" for f in _frames(tab))
+    tab.locator("label", has_text="C[1,1]").first.click()
+    assert [f["visible"] for f in _frames(tab)] == [i == 4 for i in range(9)]
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, reduced_motion="reduce")
+    tab = context.new_page()
+    tab.goto(base_url + "question.html", wait_until="load")
+    frames = _frames(tab)
+    assert all(f["animation"] == "none" for f in frames), frames
+    assert [f["visible"] for f in frames] == [i == 8 for i in range(9)]
+    tab.emulate_media(media="print")
+    assert [f["visible"] for f in _frames(tab)] == [i == 8 for i in range(9)]
+    context.close()
