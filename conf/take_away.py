@@ -243,6 +243,26 @@ def first_cells(app: Sphinx, title: str) -> list:
     return [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(install)]
 
 
+BENCH_HELPERS = ROOT / "benchmarks" / "convdot_bench" / "__init__.py"
+
+
+def helper_cells(notebook) -> list:
+    """For a page that imports the benchmark's helpers (not part of the library): a cell that writes them.
+
+    ``convdot_bench`` lives in ``benchmarks/``, outside the installed library; the notebook carries
+    its source, so that it runs from the wheel alone.
+    """
+    if not any(c.cell_type == "code" and "import convdot_bench" in c.source for c in notebook.cells):
+        return []
+    note = (
+        "This page times the library with the benchmark's helpers, which are not part of the installed "
+        "library (they live in the repository's `benchmarks/convdot_bench`). The next cell writes them "
+        "beside the notebook as `convdot_bench.py`."
+    )
+    source = "%%writefile convdot_bench.py\n" + BENCH_HELPERS.read_text(encoding="utf-8")
+    return [nbformat.v4.new_markdown_cell(note), nbformat.v4.new_code_cell(source)]
+
+
 def notebook_for(app: Sphinx, docname: str) -> str | None:
     """The page's downloadable notebook as text, or None for a page that is not executed."""
     executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
@@ -258,7 +278,7 @@ def notebook_for(app: Sphinx, docname: str) -> str | None:
         elif cell.cell_type == "code":
             cell.source = re.sub(r"^from myst_nb import glue$", GLUE_SHIM, cell.source, flags=re.M)
     title = app.env.titles[docname].astext()
-    notebook.cells[:0] = first_cells(app, title)
+    notebook.cells[:0] = first_cells(app, title) + helper_cells(notebook)
     for key in ("file_format", "source_map"):
         notebook.metadata.pop(key, None)
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
