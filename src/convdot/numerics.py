@@ -6,10 +6,10 @@ the additions, the computed sum $\hat s$ of $\sum_{i=1}^{n} a_i b_i$ satisfies
 {cite:p}`higham2002accuracy` (§3.1, eq. (3.5)):
 
 $$|\hat s - s| \le \gamma_n \sum_{i=1}^{n} |a_i|\,|b_i|, \qquad
-\gamma_n = \frac{n u}{1 - n u}, \qquad u = \tfrac{1}{2}\,\varepsilon,$$
+\gamma_n = \frac{n \mathbf u}{1 - n \mathbf u}, \qquad \mathbf u = \tfrac{1}{2}\,\varepsilon,$$
 
 where $\varepsilon$ is the machine epsilon of the working precision (`np.finfo(dtype).eps`:
-$2^{-52}$ for float64, $2^{-23}$ for float32) and $u$ its unit round-off. The bound is
+$2^{-52}$ for float64, $2^{-23}$ for float32) and $\mathbf u$ its unit round-off. The bound is
 *componentwise*: each output's error is measured against the sum of the absolute values of its
 own products, which is the correlation of $|A|$ with $|B|$. These functions compute that
 bound through the library, so a page or a test can assert a computed result against it
@@ -30,7 +30,7 @@ from .layer import conv2d
 
 
 def unit_roundoff(dtype: object) -> float:
-    r"""The unit round-off $u = \varepsilon / 2$ of a floating dtype (0 for an integer dtype, which is exact).
+    r"""The unit round-off $\mathbf u = \varepsilon / 2$ of a floating dtype (0 for an integer dtype, which is exact).
 
     ```python
     >>> unit_roundoff(np.float64) == 2.0**-53
@@ -45,7 +45,10 @@ def unit_roundoff(dtype: object) -> float:
 
 
 def gamma(n: int, dtype: object) -> float:
-    r"""Higham's $\gamma_n = n u / (1 - n u)$ for a sum of `n` products in `dtype`; requires $n u < 1$."""
+    r"""Higham's $\gamma_n = n \mathbf u / (1 - n \mathbf u)$ for a sum of `n` products in `dtype`.
+
+    Requires $n \mathbf u < 1$.
+    """
     u = unit_roundoff(dtype)
     if n * u >= 1:
         raise ValueError(f"gamma needs n * u < 1; got n={n!r} with u={u!r}")
@@ -109,19 +112,22 @@ def conv2d_error_bound(
 
 
 def fft_transform_error(t: int, dtype: object, twiddle_error: float | None = None) -> float:
-    r"""Higham's normwise relative error $\varphi_t = t\eta / (1 - t\eta)$ of a radix-2 FFT of length $2^t$.
+    r"""Higham's normwise relative error $\Phi_\chi = \chi\Theta / (1 - \chi\Theta)$ of a radix-2 FFT of length $2^\chi$.
+
+    $\chi$ is the argument `t`.
 
     {cite:t}`higham2002accuracy` (§24.1, Theorem 24.2): if $\hat y = fl(F x)$ is computed by the
-    Cooley-Tukey radix-2 FFT of length $n = 2^t$, with computed twiddle factors
-    $\hat\omega$ that satisfy $|\hat\omega - \omega| \le \tau$, then
+    Cooley-Tukey radix-2 FFT of length $n = 2^\chi$, with computed twiddle factors
+    $\hat\omega$ that satisfy $|\hat\omega - \omega| \le \varpi$, then
 
-    $$\frac{\|\hat y - y\|_2}{\|y\|_2} \le \frac{t\eta}{1 - t\eta}, \qquad
-    \eta = \tau + \gamma_4 (\sqrt 2 + \tau).$$
+    $$\frac{\|\hat y - y\|_2}{\|y\|_2} \le \frac{\chi\Theta}{1 - \chi\Theta}, \qquad
+    \Theta = \varpi + \gamma_4 (\sqrt 2 + \varpi).$$
 
-    A 2-D transform of $N_0 \times N_1 = 2^{t_0} \times 2^{t_1}$ done as 1-D transforms along rows
-    and then columns obeys the same bound with $t = t_0 + t_1$ (Frobenius norms), because
-    $(1 + \varphi_{t_0})(1 + \varphi_{t_1}) \le 1 + \varphi_{t_0 + t_1}$.
-    `twiddle_error` is $\tau$ (default: $u$ of `dtype`, twiddles correctly rounded); requires $t\eta < 1$.
+    A 2-D transform of $N_0 \times N_1 = 2^{\chi_0} \times 2^{\chi_1}$ done as 1-D transforms along rows
+    and then columns obeys the same bound with $\chi = \chi_0 + \chi_1$ (Frobenius norms), because
+    $(1 + \Phi_{\chi_0})(1 + \Phi_{\chi_1}) \le 1 + \Phi_{\chi_0 + \chi_1}$.
+    `twiddle_error` is $\varpi$ (default: $\mathbf u$ of `dtype`, twiddles correctly rounded);
+    requires $\chi\Theta < 1$.
 
     ```python
     >>> eta = unit_roundoff(np.float64) + gamma(4, np.float64) * (2**0.5 + unit_roundoff(np.float64))
@@ -149,23 +155,23 @@ def fft_correlate_error_bound(
 
     The computation modelled is the one of {py:func}`convdot.forms.correlate_fft`: $A$ padded
     for `mode`, $B$ padded with zeros to the transform shape $N_0 \times N_1$
-    ({py:func}`convdot.forms.fft_shape`, $N = N_0 N_1 = 2^t$), $\hat C = fl(\mathcal F^{-1}
+    ({py:func}`convdot.forms.fft_shape`, $N = N_0 N_1 = 2^\chi$), $\hat C = fl(\mathcal F^{-1}
     [fl(\mathcal F A) \cdot \overline{fl(\mathcal F B)}])$, each transform satisfying
-    {py:func}`fft_transform_error`'s $\varphi = \varphi_t$, each complex product relative
+    {py:func}`fft_transform_error`'s $\Phi = \Phi_\chi$, each complex product relative
     error at most $\sqrt 2\,\gamma_2$ ({cite:t}`higham2002accuracy`, §3.6), the scaling by $1/N$
     exact (a power of two; no underflow or overflow). With $\|X\|_1 = \sum |X|$ (entrywise) and
-    $\rho = \min(\|A\|_1 \|B\|_F,\ \|A\|_F \|B\|_1)$:
+    $\Pi = \min(\|A\|_1 \|B\|_F,\ \|A\|_F \|B\|_1)$:
 
-    $$\|\hat C - C\|_F \le \varphi\rho + (1 + \varphi)\Big[(1 + \sqrt2\gamma_2)
-    \big(\varphi(\|A\|_F\|B\|_1 + \|A\|_1\|B\|_F) + \varphi^2 \sqrt{N_0 N_1}\, \|A\|_F\|B\|_F\big)
-    + \sqrt 2 \gamma_2\,\rho\Big],$$
+    $$\|\hat C - C\|_F \le \Phi\Pi + (1 + \Phi)\Big[(1 + \sqrt2\gamma_2)
+    \big(\Phi(\|A\|_F\|B\|_1 + \|A\|_1\|B\|_F) + \Phi^2 \sqrt{N_0 N_1}\, \|A\|_F\|B\|_F\big)
+    + \sqrt 2 \gamma_2\,\Pi\Big],$$
 
     where $C$ is the exact circular correlation of the $N_0 \times N_1$ arrays; its entries at the
     outputs of `mode` are the linear correlation's, so the bound holds for the error of those
     outputs (and for the largest one). The derivation is on the page {doc}`/fft`.
 
     **Parameters**: `a`, `b`, `mode` as {py:func}`convdot.correlate2d`; `dtype` the working
-    precision (default: that of `correlate_fft`, float64 for integers); `twiddle_error` $\tau$.
+    precision (default: that of `correlate_fft`, float64 for integers); `twiddle_error` $\varpi$.
 
     **Returns**: the bound, a float. **Raises** `ValueError` when the transform shape is not a pair
     of powers of two: Theorem 24.2 is proven for radix 2 only. The library's FFT (scipy's
