@@ -112,7 +112,7 @@ def conv2d_error_bound(
 
 
 def fft_transform_error(t: int, dtype: object, twiddle_error: float | None = None) -> float:
-    r"""Higham's normwise relative error $\Phi_\chi = \chi\Theta / (1 - \chi\Theta)$ of a radix-2 FFT of length $2^\chi$.
+    r"""Higham's normwise relative error $\Phi_\chi = \chi\Theta / (1 - \chi\Theta)$ of a radix-2 FFT, length $2^\chi$.
 
     $\chi$ is the argument `t`.
 
