@@ -180,7 +180,8 @@ class Resolver:
                 line = EQUATION_LABEL.sub("$$", line)
                 out.append((prefix + ROLE.sub(self.role, line)) if line else prefix.rstrip())
             i += 1
-        text = "\n".join(out)
+        # A role whose text runs over a line break (MyST allows it) is resolved on the joined text.
+        text = ROLE.sub(self.role, "\n".join(out))
         # A solution whose content runs over a code cell cannot fold in Markdown: say where it starts and ends.
         if text.count("<details>") != text.count("</details>"):
             text = re.sub(r"<details>\n<summary>(.*?)</summary>", r"\1", text).replace(
