@@ -258,7 +258,9 @@ def prerender_math(app: Sphinx, exception: Exception | None) -> None:
         raise RuntimeError(f"typesetting the math failed (conf/prerender_math.cjs): {done.stderr.strip()}")
     for (path, text, found), result in zip(pages, json.loads(done.stdout), strict=True):
         pieces, last = [], 0
-        for (m, _), rendered in zip(found, result["html"], strict=True):
+        for (m, display), rendered in zip(found, result["html"], strict=True):
+            if display:  # a wide formula scrolls in its own box, which the keyboard must reach (as in MathJax's menu)
+                rendered = rendered.replace("<mjx-container ", '<mjx-container tabindex="0" ', 1)
             pieces += [text[last : m.start()], m.group(1), rendered, m.group(3)]
             last = m.end()
         pieces.append(text[last:])

@@ -64,7 +64,7 @@ def write_project(docs: Path) -> None:
 
 
 def test_a_failing_page_ends_the_parallel_build_within_a_minute_naming_the_cell(tmp_path: Path) -> None:
-    if not (ROOT / "node_modules" / "mathjax" / "package.json").is_file():
+    if not (ROOT / "node_modules" / "mathjax-full" / "package.json").is_file():
         pytest.fail(f"MathJax is not installed (conf/site_build.py needs it): run `npm ci` in {ROOT}")
     docs = tmp_path / "docs"
     write_project(docs)
