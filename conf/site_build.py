@@ -267,6 +267,8 @@ def prerender_math(app: Sphinx, exception: Exception | None) -> None:
         fonts = os.path.relpath(outdir / FONTS_IN_SITE, path.parent).replace(os.sep, "/")
         style = '<style id="MJX-CHTML-styles">' + result["css"].replace("@FONTS@", fonts) + "</style>\n"
         page = "".join(pieces).replace("</head>", style + "</head>", 1)
+        # A table too wide for a phone scrolls in its own box, which the keyboard must reach too.
+        page = page.replace('<table class="table', '<table tabindex="0" class="table')
         path.write_text(page, encoding="utf-8")
 
 
