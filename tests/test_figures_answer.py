@@ -11,8 +11,6 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import convdot
-
-pytest.importorskip("matplotlib")
 from convdot.figures import animation, answer
 
 ROOT = Path(__file__).parent.parent
