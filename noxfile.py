@@ -70,19 +70,33 @@ def chromium(session: nox.Session) -> dict[str, str]:
 
 def clean(out: Path) -> None:
     """Remove a build's outputs and the generated API pages, so the next build starts from clean."""
-    stale_dirs = ("html", "doctrees", "jupyter_execute", ".jupyter_cache")
+    stale_dirs = ("html", "doctrees", "doctrees-es", "doctrees-gettext", "gettext", "jupyter_execute", "jupyter_execute-es", ".jupyter_cache")
     for stale in (*(out / name for name in stale_dirs), ROOT / "docs" / "apidocs"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def sphinx_html(session: nox.Session, out: Path, *args: str, **kwargs: object) -> str | None:
-    """The strict build of docs/ into out/html (doctrees in out/doctrees), the way every session builds.
+EDITIONS = {"en": "", "es": "es"}  # language: where its pages go under out/html (English at the root)
+
+
+def sphinx_html(session: nox.Session, out: Path, *args: str, language: str = "en", **kwargs: object) -> str | None:
+    """The strict build of one edition of docs/ into out/html (Spanish: out/html/es), as every session builds.
 
     `-j auto` reads pages in parallel, one process per core, so the pages' notebooks execute
-    side by side (kernel start-up and imports are most of a page's time).
+    side by side (kernel start-up and imports are most of a page's time). The editions keep
+    their own doctrees but share the execution cache beside them (out/.jupyter_cache), so the
+    second edition executes nothing.
     """
-    command = ["sphinx-build", *SPHINX_STRICT, "-j", "auto", "-b", "html", "-c", "conf", "-d", str(out / "doctrees")]
-    return session.run(*command, "docs", str(out / "html"), *args, **kwargs)
+    doctrees = out / ("doctrees" if language == "en" else f"doctrees-{language}")
+    command = ["sphinx-build", *SPHINX_STRICT, "-j", "auto", "-b", "html", "-c", "conf", "-d", str(doctrees)]
+    if language != "en":
+        command += ["-D", f"language={language}"]
+    return session.run(*command, "docs", str(out / "html" / EDITIONS[language]), *args, **kwargs)
+
+
+def sphinx_site(session: nox.Session, out: Path, *args: str, **kwargs: object) -> str:
+    """Both editions, English first (it executes the pages), then Spanish from the same execution."""
+    logs = [sphinx_html(session, out, *args, language=language, **kwargs) for language in EDITIONS]
+    return "".join(log or "" for log in logs)
 
 
 @nox.session
@@ -127,8 +141,28 @@ def docs(session: nox.Session) -> None:
     install_locked(session, "docs")
     npm_ci(session)
     clean(BUILD)
-    sphinx_html(session, BUILD, *session.posargs)
-    session.log(f"site built: open {BUILD / 'html' / 'index.html'}")
+    sphinx_site(session, BUILD, *session.posargs)
+    session.log(f"site built: open {BUILD / 'html' / 'index.html'} (Spanish: {BUILD / 'html' / 'es' / 'index.html'})")
+
+
+@nox.session
+def translations(session: nox.Session) -> None:
+    """Refresh the Spanish catalogues (docs/locales/es/LC_MESSAGES/) from the English pages, then check them.
+
+    Sphinx's gettext builder extracts every message into build/gettext/*.pot (the pages' outputs
+    come from the execution cache when there is one); sphinx-intl merges them into the
+    catalogues, marking a changed English sentence fuzzy until its Spanish one follows.
+    `-- --check` changes nothing and fails if a catalogue lacks a message of the pages, or holds
+    one untranslated, fuzzy or with markup that differs from the English (tools/check_catalogues.py).
+    """
+    install_locked(session, "docs")
+    check = "--check" in session.posargs
+    pot = BUILD / "gettext"
+    shutil.rmtree(pot, ignore_errors=True)
+    session.run("sphinx-build", *SPHINX_STRICT, "-q", "-b", "gettext", "-c", "conf", "-d", str(BUILD / "doctrees-gettext"), "docs", str(pot))
+    if not check:
+        session.run("sphinx-intl", "update", "-p", str(pot), "-l", "es", "-d", "docs/locales", "--no-obsolete")
+    session.run("python", "tools/check_catalogues.py", "--pot", str(pot))
 
 
 @nox.session
@@ -195,12 +229,14 @@ def pdf(session: nox.Session) -> None:
     install_locked(session, "browser")
     npm_ci(session)
     env = chromium(session)
-    sphinx_html(session, BUILD, "-q")
-    out = BUILD / "pdf" / "convdot.pdf"
-    site = BUILD / "html"
-    session.run("python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out), env=env)
-    session.run("pytest", "tests_site/test_pdf.py", f"--site={site}", *session.posargs, env={"CONVDOT_PDF": str(out)})
-    session.log(f"PDF: {out}")
+    sphinx_site(session, BUILD, "-q")
+    for language, prefix in EDITIONS.items():
+        out = BUILD / "pdf" / ("convdot.pdf" if language == "en" else f"convdot-{language}.pdf")
+        site = BUILD / "html" / prefix
+        session.run("python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out), env=env)
+        pdf_env = {"CONVDOT_PDF": str(out)}
+        session.run("pytest", "tests_site/test_pdf.py", f"--site={site}", "-p", "no:cacheprovider", *session.posargs, env=pdf_env)
+        session.log(f"PDF ({language}): {out}")
 
 
 @nox.session
@@ -255,7 +291,7 @@ def reproducible(session: nox.Session) -> None:
     runs = [BUILD / "reproducible" / name for name in ("first", "second")]
     for out in runs:
         clean(out)
-        sphinx_html(session, out, env={"SOURCE_DATE_EPOCH": epoch})
+        sphinx_site(session, out, env={"SOURCE_DATE_EPOCH": epoch})
     session.run("python", "tools/compare_builds.py", *(str(out / "html") for out in runs))
 
 

@@ -32,6 +32,7 @@ extensions = [
     "sphinx_togglebutton",
     "take_away",  # each executed page as a notebook, the library's wheel, the PDF in the download button
     "sphinxext.opengraph",  # Open Graph tags: a shared link shows the title and the social card
+    "translation",  # the Spanish edition: one-edition passages, cell figures' alt text, the language switcher
 ]
 
 # Pages are MyST text notebooks; a failing cell fails the build. Their outputs are cached by the
@@ -97,6 +98,7 @@ templates_path = [str(CONF / "_templates")]
 html_theme_options = {
     "show_toc_level": 2,
     "use_download_button": True,
+    "article_header_end": ["language-switcher.html", "article-header-buttons.html"],
 }
 html_last_updated_fmt = None
 # Math is typeset while the site is built (conf/site_build.py, prerender_math): MathJax 3 in
@@ -119,3 +121,15 @@ ogp_image_alt = (
 )
 ogp_social_cards = {"enable": False}  # the card above, not one drawn per page
 exclude_patterns = ["_build", "jupyter_execute", "**.ipynb_checkpoints", "apidocs/index.rst"]
+
+# The Spanish edition (`-D language=es`, built into build/html/es/ by `nox -s docs`): Sphinx's
+# gettext workflow with sphinx-intl, one catalogue per page in docs/locales/es/LC_MESSAGES/
+# (`nox -s translations` refreshes them). English is the source and stays at the site's root.
+language = "en"
+locale_dirs = [str(ROOT / "docs" / "locales")]
+gettext_compact = False  # one catalogue per page, named as the page is
+gettext_location = False  # no line numbers in the catalogues: an edit elsewhere on a page changes nothing
+gettext_uuid = False
+# The gettext builder keeps the figures the cells draw, as HTML does, so that their alt text is
+# extracted (conf/translation.py); myst-nb renders no image output for it otherwise.
+nb_mime_priority_overrides = [("gettext", "image/svg+xml", 10), ("gettext", "image/png", 20)]

@@ -28,7 +28,7 @@ def budget(block: int, xp: np.ndarray, out_entries: int) -> int:
 
 
 COLUMNS = 2048
-"""The fewest output positions one product of {py:func}`convdot.layer.fast.conv2d_shifted` covers.
+r"""The fewest output positions one product of {py:func}`convdot.layer.fast.conv2d_shifted` covers.
 
 A product over fewer columns (a $14 \times 14$ feature map has 222 flat positions) runs far below
 BLAS's peak, so the images of a block are interleaved to give each product at least this many."""

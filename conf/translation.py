@@ -1,0 +1,93 @@
+"""The Spanish edition: what Sphinx's gettext workflow leaves out, and the switch between editions.
+
+- A tag per language (`lang_en`, `lang_es`), so that a page can hold a passage for one
+  edition only (`:::{only} lang_es`): the question's page quotes the Spanish thread there.
+- The alt text of a figure a page's cell draws. myst-nb makes those images after Sphinx's
+  translation pass has run, so Sphinx neither extracts their alt text nor translates it; the
+  gettext builder is given it here, and the other builders translate it from the page's
+  catalogue.
+- The files a page's cells write (their figures), kept out of the site: myst-nb writes them
+  beside the output directory, which for the Spanish edition (build/html/es) is inside the
+  English site; they go beside the edition's doctrees instead.
+- The Markdown a cell glues into a page (`{glue:md}` as a directive) is output, not prose: its
+  numbers change with every run, so it is never a message to translate.
+- The language switcher's target: the same page in the other edition (English at the site's
+  root, Spanish under `es/`), for the template conf/_templates/language-switcher.html.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from myst_nb.ext.glue.directives import PasteMarkdownDirective
+from sphinx.application import Sphinx
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
+
+EDITIONS = {"en": ("English", ""), "es": ("Español", "es/")}
+SOURCE = "en"
+
+
+def add_language_tag(app: Sphinx, config) -> None:
+    app.tags.add(f"lang_{config.language}")
+
+
+class GluedMarkdown(PasteMarkdownDirective):
+    """`{glue:md}` as myst-nb pastes it, with every paragraph marked as output, not a message."""
+
+    def run(self):
+        pasted = super().run()
+        for node in pasted:
+            for element in node.findall(nodes.TextElement):
+                element["translatable"] = False
+        return pasted
+
+
+def keep_cell_files_out_of_the_site(app: Sphinx) -> None:
+    if app.config.language != SOURCE:
+        folder = Path(app.doctreedir).parent / f"jupyter_execute-{app.config.language}"
+        app.env.mystnb_config = app.env.mystnb_config.copy(output_folder=str(folder.resolve()))
+
+
+def cell_images(doctree: nodes.document):
+    """The images with alt text that the translation pass did not see (no uid)."""
+    return [node for node in doctree.findall(nodes.image) if node.get("alt") and not hasattr(node, "uid")]
+
+
+def translate_alt_text(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    images = cell_images(doctree)
+
+    if not images:
+        return
+    if app.builder.name == "gettext":
+        for node in images:
+            node.uid = ""  # what the gettext builder looks for; the alt text is the message
+            node.source = node.source or app.env.doc2path(docname)
+        return
+    if app.config.language == SOURCE:
+        return
+    dirs = [app.srcdir / directory for directory in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, docname_to_domain(docname, app.config.gettext_compact))
+    if found:
+        for node in images:
+            node["alt"] = catalog.gettext(node["alt"])
+
+
+def other_editions(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    """`editions`: (language code, name, URL of this page there, is this edition) for each edition."""
+    here = app.config.language
+    site_root = "../" * (pagename.count("/") + (1 if EDITIONS[here][1] else 0))
+    page = pagename + getattr(app.builder, "link_suffix", ".html")
+    context["editions"] = [
+        (code, name, site_root + prefix + page, code == here) for code, (name, prefix) in EDITIONS.items()
+    ]
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    app.connect("config-inited", add_language_tag)
+    app.add_directive_to_domain("glue", "md", GluedMarkdown, override=True)
+    app.connect("builder-inited", keep_cell_files_out_of_the_site, priority=900)  # after myst-nb's own
+    app.connect("doctree-resolved", translate_alt_text)
+    app.connect("html-page-context", other_editions)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
