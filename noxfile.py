@@ -70,7 +70,16 @@ def chromium(session: nox.Session) -> dict[str, str]:
 
 def clean(out: Path) -> None:
     """Remove a build's outputs and the generated API pages, so the next build starts from clean."""
-    stale_dirs = ("html", "doctrees", "doctrees-es", "doctrees-gettext", "gettext", "jupyter_execute", "jupyter_execute-es", ".jupyter_cache")
+    stale_dirs = (
+        "html",
+        "doctrees",
+        "doctrees-es",
+        "doctrees-gettext",
+        "gettext",
+        "jupyter_execute",
+        "jupyter_execute-es",
+        ".jupyter_cache",
+    )
     for stale in (*(out / name for name in stale_dirs), ROOT / "docs" / "apidocs"):
         shutil.rmtree(stale, ignore_errors=True)
 
@@ -159,7 +168,19 @@ def translations(session: nox.Session) -> None:
     check = "--check" in session.posargs
     pot = BUILD / "gettext"
     shutil.rmtree(pot, ignore_errors=True)
-    session.run("sphinx-build", *SPHINX_STRICT, "-q", "-b", "gettext", "-c", "conf", "-d", str(BUILD / "doctrees-gettext"), "docs", str(pot))
+    session.run(
+        "sphinx-build",
+        *SPHINX_STRICT,
+        "-q",
+        "-b",
+        "gettext",
+        "-c",
+        "conf",
+        "-d",
+        str(BUILD / "doctrees-gettext"),
+        "docs",
+        str(pot),
+    )
     if not check:
         session.run("sphinx-intl", "update", "-p", str(pot), "-l", "es", "-d", "docs/locales", "--no-obsolete")
     session.run("python", "tools/check_catalogues.py", "--pot", str(pot))
@@ -235,7 +256,15 @@ def pdf(session: nox.Session) -> None:
         site = BUILD / "html" / prefix
         session.run("python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out), env=env)
         pdf_env = {"CONVDOT_PDF": str(out)}
-        session.run("pytest", "tests_site/test_pdf.py", f"--site={site}", "-p", "no:cacheprovider", *session.posargs, env=pdf_env)
+        session.run(
+            "pytest",
+            "tests_site/test_pdf.py",
+            f"--site={site}",
+            "-p",
+            "no:cacheprovider",
+            *session.posargs,
+            env=pdf_env,
+        )
         session.log(f"PDF ({language}): {out}")
 
 

@@ -9,6 +9,9 @@
 - The files a page's cells write (their figures), kept out of the site: myst-nb writes them
   beside the output directory, which for the Spanish edition (build/html/es) is inside the
   English site; they go beside the edition's doctrees instead.
+- A value a cell glues into a sentence (`{glue:text}`): Sphinx parses each translated paragraph
+  as a document of its own, where myst-nb finds no glued values; the page's values are lent
+  to it (`retrieve_glue_data`).
 - The Markdown a cell glues into a page (`{glue:md}` as a directive) is output, not prose: its
   numbers change with every run, so it is never a message to translate.
 - The language switcher's target: the same page in the other edition (English at the site's
@@ -20,6 +23,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from myst_nb.ext.glue import directives as glue_directives
+from myst_nb.ext.glue import roles as glue_roles
+from myst_nb.ext.glue import utils as glue_utils
 from myst_nb.ext.glue.directives import PasteMarkdownDirective
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
@@ -31,6 +37,30 @@ SOURCE = "en"
 
 def add_language_tag(app: Sphinx, config) -> None:
     app.tags.add(f"lang_{config.language}")
+
+
+_retrieve_glue_data = glue_utils.retrieve_glue_data
+_page_renderers: dict[str, object] = {}  # this process's page being read -> its myst-nb renderer
+
+
+def retrieve_glue_data(document: nodes.document, key: str):
+    """myst-nb's lookup of a glued value, which also works in a translated paragraph.
+
+    myst-nb keeps a page's glued values on the page's renderer, held by the document while the
+    page is parsed. A translation is parsed later, as a document of its own: it gets the
+    renderer of the page it belongs to, remembered while that page was parsed.
+    """
+    env = getattr(document.settings, "env", None)
+    if env is None or "nb_renderer" in document or env.docname not in _page_renderers:
+        if env is not None and "nb_renderer" in document:
+            _page_renderers.clear()
+            _page_renderers[env.docname] = document["nb_renderer"]
+        return _retrieve_glue_data(document, key)
+    document["nb_renderer"] = _page_renderers[env.docname]
+    try:
+        return _retrieve_glue_data(document, key)
+    finally:  # the translation's nodes keep their document, and the page's doctree is pickled
+        del document["nb_renderer"]
 
 
 class GluedMarkdown(PasteMarkdownDirective):
@@ -87,6 +117,7 @@ def other_editions(app: Sphinx, pagename: str, templatename: str, context: dict,
 def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", add_language_tag)
     app.add_directive_to_domain("glue", "md", GluedMarkdown, override=True)
+    glue_roles.retrieve_glue_data = glue_directives.retrieve_glue_data = retrieve_glue_data
     app.connect("builder-inited", keep_cell_files_out_of_the_site, priority=900)  # after myst-nb's own
     app.connect("doctree-resolved", translate_alt_text)
     app.connect("html-page-context", other_editions)

@@ -23,4 +23,4 @@ def test_no_string_constant_holds_an_escaped_tex_command(path):
         for node in ast.walk(tree)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and CONTROL & set(node.value)
     ]
-    assert not broken, f"use a raw string (r\"\"\"...\"\"\") for TeX: {broken}"
+    assert not broken, f'use a raw string (r"""...""") for TeX: {broken}'

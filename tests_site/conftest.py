@@ -49,7 +49,7 @@ PHONE = {"width": 390, "height": 844}
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 THEMES = ("light", "dark")
 # Not pages: assets, sources and the copies of downloads that Sphinx writes beside the pages.
-NOT_PAGES = ("_static", "_sources", "_images", "_downloads", "jupyter_execute")
+NOT_PAGES = {"_static", "_sources", "_images", "_downloads", "jupyter_execute"}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -68,7 +68,7 @@ def site_dir(config: pytest.Config) -> Path:
 def pages_of(site: Path) -> list[str]:
     """Every HTML page of the build, as paths relative to the site root."""
     return sorted(
-        p.relative_to(site).as_posix() for p in site.rglob("*.html") if p.relative_to(site).parts[0] not in NOT_PAGES
+        p.relative_to(site).as_posix() for p in site.rglob("*.html") if not NOT_PAGES & set(p.relative_to(site).parts)
     )
 
 
@@ -121,6 +121,12 @@ class Visit:
     has_figure: bool = False
     # per width: where the first figure's top edge is (px from the top of the page), or None
     first_figure_top: dict[str, float | None] = field(default_factory=dict)
+    # what the page transferred: {"page": bytes of HTML, CSS, JS and fonts, "figures": bytes of
+    # its images, "scripts": URLs of the scripts it loaded}
+    weight: dict = field(default_factory=dict)
+    # the math as the server sent it, before any script ran: Sphinx math elements, and how
+    # many of them already hold MathJax's output
+    served_math: dict = field(default_factory=dict)
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -219,6 +225,31 @@ _READ_MATH = r"""() => {
     raw,
   };
 }"""
+# What the page transferred, from the browser's resource timing: a figure is an image the
+# article shows (an <img>, or an SVG/PNG the page asks for outside its stylesheets); everything
+# else (HTML, CSS, scripts, fonts, the icon) is the page's own weight. The test server sends
+# files uncompressed, so a body's size is the file's.
+_WEIGHT = r"""() => {
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const resources = performance.getEntriesByType("resource");
+  const isFigure = (r) => r.initiatorType === "img" || (r.initiatorType !== "css" && r.initiatorType !== "link"
+    && /\/_images\/|\.(png|webp|gif|jpe?g)$/.test(new URL(r.name).pathname));
+  const size = (r) => r.encodedBodySize || r.transferSize || 0;
+  const own = resources.filter((r) => !isFigure(r));
+  return {
+    page: size(navigation) + own.reduce((total, r) => total + size(r), 0),
+    figures: resources.filter(isFigure).reduce((total, r) => total + size(r), 0),
+    largest: own.map((r) => [size(r), new URL(r.name).pathname]).sort((a, b) => b[0] - a[0]).slice(0, 5),
+    scripts: resources.filter((r) => r.initiatorType === "script").map((r) => new URL(r.name).pathname),
+  };
+}"""
+# The page's HTML as served, before any script ran (a fetch of its own URL, parsed inert).
+_SERVED_MATH = """async () => {
+  const html = await (await fetch(location.href, {cache: "force-cache"})).text();
+  const served = new DOMParser().parseFromString(html, "text/html");
+  const elements = [...served.querySelectorAll("div.math, span.math")];
+  return {elements: elements.length, typeset: elements.filter((e) => e.querySelector("mjx-container")).length};
+}"""
 _LINKS = "() => [...document.querySelectorAll('a[href]')].map((a) => a.href)"
 # A figure of the article: an image, or an inline SVG that says it is one (role="img").
 _FIGURES = "article img, .bd-article img, .bd-article svg[role='img']"
@@ -290,6 +321,8 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
     visit.images = tab.evaluate(_WAIT_FOR_IMAGES)
     tab.wait_for_load_state("networkidle")
     visit.math = tab.evaluate(_READ_MATH)
+    visit.weight = tab.evaluate(_WEIGHT)
+    visit.served_math = tab.evaluate(_SERVED_MATH)
     visit.links = tab.evaluate(_LINKS)
     visit.has_figure = tab.locator(_FIGURES).count() > 0
     tab.add_script_tag(path=str(AXE))
