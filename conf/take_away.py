@@ -35,6 +35,8 @@ from pathlib import Path
 import nbformat
 from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
+from sphinx.locale import init as init_locale
+from sphinx.util.i18n import docname_to_domain
 
 CONF = Path(__file__).parent
 ROOT = CONF.parent
@@ -50,6 +52,11 @@ except ImportError:  # outside the site's build: show the value (the site puts i
         if display:
             from IPython.display import display as show
             show(value)"""
+# The notebook's own words, in the edition's language (the page's words come from its catalogue).
+WORDS = {
+    "en": {"proof": "Proof.", "solution": "Solution to", "end": "End of the solution."},
+    "es": {"proof": "Demostración.", "solution": "Solución del", "end": "Fin de la solución."},
+}
 FENCE = re.compile(r"^(?P<fence>:{3,}|`{3,})\{(?P<name>[^}]+)\}\s*(?P<arg>.*)$")
 OPTION = re.compile(r"^:(?P<key>[\w-]+):\s*(?P<value>.*)$")
 ROLE = re.compile(r"\{(?P<name>[\w:-]+)\}`(?P<text>[^`]+)`")
@@ -83,12 +90,98 @@ def build_wheel(outdir: Path) -> Path:
     return target / wheel.name
 
 
+MARKER = re.compile(r"^(?P<marker>\s*(?:#{1,6}\s+|[-*+]\s+|\d+\.\s+|>\s?|:\s+))")
+# A fence of code or math, not of a directive: its lines are never messages.
+CODE_BLOCK = re.compile(r"^\s*(?P<fence>`{3,}|~{3,})(?:\{(?:code-block|code|sourcecode|math)\}.*|[^{]*)$")
+
+
+def page_messages(app: Sphinx, docname: str) -> dict[str, str]:
+    """The page's catalogue in the edition's language (msgid -> msgstr); empty for the English edition."""
+    if app.config.language == "en":
+        return {}
+    dirs = [app.srcdir / directory for directory in app.config.locale_dirs]
+    catalog, found = init_locale(dirs, app.config.language, docname_to_domain(docname, app.config.gettext_compact))
+    return getattr(catalog, "_catalog", {}) if found else {}
+
+
+def translate_markdown(text: str, messages: dict[str, str]) -> str:
+    """A Markdown cell in the edition's language: each paragraph, heading, list item, table cell and
+    directive title that the page's catalogue translates, as the site's Spanish page shows it.
+
+    A message is what Sphinx extracts: the block's text with its lines joined by single spaces,
+    without the block's own marker (`#`, `-`, `1.`, `>`). Code and display math stay as they are.
+    """
+    if not messages:
+        return text
+    out, block, fence, directives = [], [], None, []
+
+    def translated(message: str) -> str | None:
+        if not message:
+            return None
+        if messages.get(message):
+            return messages[message]
+        # sphinx-proof starts a proof's first paragraph with "Proof. ", and its message with it
+        proof = messages.get(f"Proof. {message}")
+        return re.sub(r"^\S+\.\s+", "", proof) if proof else None
+
+    def flush() -> None:
+        if not block:
+            return
+        first = MARKER.match(block[0])
+        marker = first["marker"] if first else ""
+        message = " ".join(line.strip() for line in [block[0][len(marker) :], *block[1:]]).strip()
+        out.extend([marker + translated(message)] if translated(message) else block)
+        block.clear()
+
+    for line in text.splitlines():
+        if fence:  # inside code or display math: as it is
+            out.append(line)
+            if line.strip() == fence or (fence == "$$" and line.strip().startswith("$$")):
+                fence = None
+            continue
+        directive = FENCE.match(line)
+        closing = directives and line.strip() == directives[-1]
+        code = CODE_BLOCK.match(line)
+        if code or line.strip().startswith("$$") or directive or closing:
+            flush()
+            if directive and not code:
+                directives.append(directive["fence"])
+                title = directive["arg"].strip()
+                # sphinx-proof's titles are messages in parentheses, as the page shows them
+                shown = translated(title) or (translated(f"({title})") or "").removeprefix("(").removesuffix(")")
+                if shown:
+                    line = line[: directive.start("arg")] + shown
+            elif closing:
+                directives.pop()
+            elif code:
+                fence = code["fence"]
+            elif "$$" not in line.strip()[2:]:  # display math over several lines
+                fence = "$$"
+            out.append(line)
+            continue
+        if OPTION.match(line) or TARGET.match(line) or not line.strip():
+            flush()
+            out.append(line)
+            continue
+        if line.lstrip().startswith("|"):
+            flush()
+            cells = line.strip().strip("|").split("|")
+            out.append("| " + " | ".join(translated(c.strip()) or c.strip() for c in cells) + " |")
+            continue
+        if MARKER.match(line) and block:
+            flush()
+        block.append(line)
+    flush()
+    return "\n".join(out)
+
+
 class Resolver:
     """What the site shows for a role or a directive of one page, as Markdown that Jupyter reads."""
 
     def __init__(self, app: Sphinx, docname: str, glue: dict[str, str]) -> None:
         self.app, self.env, self.docname, self.glue = app, app.env, docname, glue
         self.numbers = numbered_labels(app)
+        self.words = WORDS.get(app.config.language, WORDS["en"])
 
     def number(self, label: str) -> str:
         return self.numbers.get(label, label)
@@ -139,13 +232,14 @@ class Resolver:
         label = options.get("label", "")
         anchor = [f'<a id="{label}"></a>', ""] if label else []
         if name == "prf:proof":
-            return ["> *Proof.*", ">"], [">", "> $\\blacksquare$", ""], "> "
+            return [f"> *{self.words['proof']}*", ">"], [">", "> $\\blacksquare$", ""], "> "
         if name.startswith("prf:") or name == "exercise":
             kind = name.removeprefix("prf:").capitalize()
             title = f"**{self.number(label) if label else kind}**" + (f" ({arg})" if arg else "")
             return [*anchor, f"> {title}", ">"], [""], "> "
         if name == "solution-start":
-            return ["<details>", f"<summary><strong>Solution to {self.number(arg)}</strong></summary>", ""], [], ""
+            summary = f"<summary><strong>{self.words['solution']} {self.number(arg)}</strong></summary>"
+            return ["<details>", summary, ""], [], ""
         if name == "solution-end":
             return ["", "</details>"], [], ""
         if name == "math":
@@ -185,7 +279,7 @@ class Resolver:
         # A solution whose content runs over a code cell cannot fold in Markdown: say where it starts and ends.
         if text.count("<details>") != text.count("</details>"):
             text = re.sub(r"<details>\n<summary>(.*?)</summary>", r"\1", text).replace(
-                "</details>", "*End of the solution.*"
+                "</details>", f"*{self.words['end']}*"
             )
         return text
 
@@ -230,16 +324,29 @@ def cite(app: Sphinx, keys: list[str], textual: bool) -> str:
     return "; ".join(parts) if textual else f"({'; '.join(parts)})"
 
 
-def first_cells(app: Sphinx, title: str) -> list:
-    wheel = wheel_name(app.config.release)
-    intro = (
-        f"*{title}*: a page of the convdot {app.config.release} site as a notebook, with the outputs the "
+INTRO = {
+    "en": (
+        "*{title}*: a page of the convdot {release} site as a notebook, with the outputs the "
         "site's build computed. To run it yourself, put the library's wheel "
-        f"`{wheel}` (the site's download button, entry `.whl`) beside this notebook, and run "
+        "`{wheel}` (the site's download button, entry `.whl`) beside this notebook, and run "
         "the next cell once: it installs the library and what the notebook imports "
         "(numpy, scipy, matplotlib) from the wheel and the package index. Theorems, exercises and "
         "references carry the site's numbers; solutions are folded."
-    )
+    ),
+    "es": (
+        "*{title}*: una página del sitio de convdot {release} como cuaderno de Jupyter, con las salidas "
+        "que calculó la construcción del sitio. Para ejecutarlo, basta poner el paquete *wheel* de la "
+        "biblioteca, `{wheel}` (botón de descarga del sitio, entrada `.whl`), junto a este cuaderno y "
+        "ejecutar una vez la celda siguiente: instala la biblioteca y lo que importa el cuaderno "
+        "(numpy, scipy, matplotlib) desde el *wheel* y el índice de paquetes. Los teoremas, ejercicios y "
+        "referencias llevan los números del sitio; las soluciones están plegadas."
+    ),
+}
+
+
+def first_cells(app: Sphinx, title: str) -> list:
+    wheel = wheel_name(app.config.release)
+    intro = INTRO.get(app.config.language, INTRO["en"]).format(title=title, release=app.config.release, wheel=wheel)
     install = f'%pip install "./{wheel}[{NOTEBOOK_EXTRA}]"'
     return [nbformat.v4.new_markdown_cell(intro), nbformat.v4.new_code_cell(install)]
 
@@ -266,16 +373,17 @@ def helper_cells(notebook) -> list:
 
 def notebook_for(app: Sphinx, docname: str) -> str | None:
     """The page's downloadable notebook as text, or None for a page that is not executed."""
-    executed = Path(app.outdir).parent / "jupyter_execute" / f"{docname}.ipynb"
+    executed = Path(app.env.mystnb_config.output_folder) / f"{docname}.ipynb"
     if docname in NO_NOTEBOOK or not executed.is_file():
         return None
     notebook = nbformat.reads(executed.read_text(encoding="utf-8"), as_version=4)
     glue_file = executed.with_name(f"{Path(docname).name}.glue.json")
     glued = json.loads(glue_file.read_text(encoding="utf-8")) if glue_file.is_file() else {}
     resolver = Resolver(app, docname, {k: v["data"].get("text/plain", "") for k, v in glued.items()})
+    messages = page_messages(app, docname)
     for cell in notebook.cells:
         if cell.cell_type == "markdown":
-            cell.source = resolver.markdown(cell.source)
+            cell.source = resolver.markdown(translate_markdown(cell.source, messages))
         elif cell.cell_type == "code":
             cell.source = re.sub(r"^from myst_nb import glue$", GLUE_SHIM, cell.source, flags=re.M)
     title = app.env.titles[docname].astext()

@@ -247,3 +247,29 @@ def test_the_spanish_search_index_is_stemmed_in_spanish(site: Path) -> None:
     stem = snowballstemmer.stemmer("spanish").stemWord("convoluciones")
     assert stem != "convoluciones" and f'"{stem}"' in index
     assert f'"{stem}"' not in (site / "searchindex.js").read_text(encoding="utf-8")
+
+
+def test_every_notebook_has_a_spanish_edition_with_the_same_code_and_spanish_prose(site: Path) -> None:
+    """The Spanish pages offer their notebooks too: the same code cells, the prose from the catalogue."""
+    import json
+
+    english = sorted(p.name for p in (site / "_sources").glob("*.ipynb"))
+    assert english and english == sorted(p.name for p in (site / SPANISH / "_sources").glob("*.ipynb"))
+    for name in english:
+        cells = {
+            edition: json.loads((root / "_sources" / name).read_text(encoding="utf-8"))["cells"]
+            for edition, root in (("en", site), ("es", site / SPANISH))
+        }
+        code = {
+            edition: ["".join(c["source"]) for c in cells[edition] if c["cell_type"] == "code"] for edition in cells
+        }
+        assert code["en"] == code["es"], name
+        prose = {
+            edition: "".join("".join(c["source"]) for c in cells[edition] if c["cell_type"] == "markdown")
+            for edition in cells
+        }
+        assert prose["en"] != prose["es"], name
+        title = catalogue(name.removesuffix(".ipynb") + ".md").get(
+            " ".join(read(site / name.replace(".ipynb", ".html")).h1).replace("#", "").strip()
+        )
+        assert title and title in prose["es"], name
