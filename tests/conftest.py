@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -63,3 +64,41 @@ def exact_correlate2d(a: np.ndarray, b: np.ndarray, mode: str) -> np.ndarray:
 def tolerance(a: np.ndarray, b: np.ndarray, rtol: float) -> float:
     """Absolute tolerance scaled by the largest possible |output|: max|a| * sum|b|."""
     return rtol * max(1.0, float(np.abs(a).max()) * float(np.abs(b).sum()))
+
+
+# --- the figures' text: symbols, numbers and formulas, the same in every edition of the site -----
+
+# What a figure may draw besides single-letter symbols and numbers: the letters of the site's
+# notation (vec, X_col, W_row, Z_full, H_out, T_B's BTTB / BCCB, products such as hw and iW + j)
+# and the names of code, which the pages print untranslated in both editions (functions, mode
+# and method values). A word of any language that is not code belongs in the caption or the alt
+# text, which are translated.
+FIGURE_TOKENS = frozenset(
+    {"vec", "col", "row", "full", "out", "BTTB", "BCCB", "hw", "iW", "mW"}
+    | {"correlate2d", "convolve2d", "conv2d", "conv_transpose2d", "max_pool2d", "im2col"}
+    | {"valid", "same", "method", "auto", "fft"}
+)
+_MATH = re.compile(r"\$([^$]*)\$")
+_COMMAND = re.compile(r"\\[A-Za-z]+")
+_CODE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")  # outside math: words, or code names such as max_pool2d
+_LETTERS = re.compile(r"[A-Za-z]+")  # inside math: r_h is two symbols
+
+
+def drawn_texts(fig) -> list[str]:
+    """Every non-empty string a matplotlib figure draws: texts, titles, axis and tick labels, legends."""
+    from matplotlib.text import Text
+
+    return [t.get_text() for t in fig.findobj(Text) if t.get_visible() and t.get_text().strip()]
+
+
+def words_of(text: str) -> set[str]:
+    """The tokens of `text` of more than one letter; in math, mathtext commands (`\\odot`) left out."""
+    tokens = []
+    for i, part in enumerate(_MATH.split(text)):  # odd parts: the insides of $...$
+        tokens += _LETTERS.findall(_COMMAND.sub(" ", part)) if i % 2 else _CODE.findall(part)
+    return {token for token in tokens if sum(c.isalpha() for c in token) > 1}
+
+
+def foreign_words(texts) -> set[str]:
+    """The tokens of `texts` that are neither a symbol, a number nor in FIGURE_TOKENS."""
+    return {word for text in texts for word in words_of(text)} - FIGURE_TOKENS

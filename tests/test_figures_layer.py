@@ -1,4 +1,7 @@
-"""The layer pages' figures show the library's numbers: each drawn array against an independent oracle."""
+"""The layer pages' figures show the library's numbers: each drawn array against an independent oracle.
+
+They draw symbols, numbers and formulas only (both editions of the site show the same figures).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
+from conftest import drawn_texts, foreign_words
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -36,11 +40,16 @@ def test_depth_figure_partial_sums_are_the_window_products(data, c_in, k, extra)
     x = data.draw(int_array((c_in, size, size)))
     w = data.draw(int_array((c_in, k, k)))
     m, n = data.draw(st.integers(0, extra)), data.draw(st.integers(0, extra))
-    _fig, shown = depth_figure(x, w, 3, (m, n))
+    fig, shown = depth_figure(x, w, 3, (m, n))
     window = x[:, m : m + k, n : n + k]
-    assert shown["partial"].tolist() == [int(np.sum(window[c] * w[c])) for c in range(c_in)]
+    partial = [int(np.sum(window[c] * w[c])) for c in range(c_in)]
+    assert shown["partial"].tolist() == partial
     assert shown["value"] == window.ravel() @ w.ravel() + 3 == shown["output"][m, n]
     assert np.array_equal(shown["receptive_field"], window)
+    texts = drawn_texts(fig)  # the drawn sum is the oracle's
+    assert f"{' + '.join(map(str, partial))} + β = {window.ravel() @ w.ravel() + 3}  (β = 3)" in texts
+    assert f"$x[c]$,  $(m, n) = ({m}, {n})$" in texts
+    assert not foreign_words(texts), foreign_words(texts)
 
 
 @settings(max_examples=10, deadline=None)
@@ -48,12 +57,15 @@ def test_depth_figure_partial_sums_are_the_window_products(data, c_in, k, extra)
 def test_stamp_figure_stamps_sum_to_the_scatter_definition(data, h, wd, k, stride):
     x = data.draw(int_array((h, wd)))
     w = data.draw(int_array((k, k)))
-    _fig, shown = stamp_figure(x, w, stride)
+    fig, shown = stamp_figure(x, w, stride)
     expected = np.zeros(((h - 1) * stride + k, (wd - 1) * stride + k), dtype=np.int64)
     for i, j, u, v in np.ndindex(h, wd, k, k):  # the literal scatter loop
         expected[stride * i + u, stride * j + v] += x[i, j] * w[u, v]
     assert np.array_equal(shown["sum"], expected) and np.array_equal(shown["output"], expected)
     assert shown["reached"].sum() == h * wd * k * k
+    texts = drawn_texts(fig)
+    assert all(f"x[{i},{j}] · w = {x[i, j]} · w" in texts for i, j in np.ndindex(h, wd))
+    assert not foreign_words(texts), foreign_words(texts)
 
 
 @settings(max_examples=10, deadline=None)
@@ -64,11 +76,15 @@ def test_backprop_stride_figure_is_the_index_form_of_the_input_gradient(data, h_
     g = data.draw(int_array((h_out,)))
     w = data.draw(int_array((k,)))
     position = data.draw(st.integers(0, stride * (h_out - 1)))
-    _fig, shown = backprop_stride_figure(g, w, stride, length, position)
+    fig, shown = backprop_stride_figure(g, w, stride, length, position)
     by_index = [sum(g[m] * w[u] for m in range(h_out) for u in range(k) if stride * m + u == i) for i in range(length)]
     assert shown["grad_x"].tolist() == by_index
     assert shown["correlation"].tolist() == by_index[: shown["correlation"].size]
     assert np.array_equal(shown["w_flip"], w[::-1])
+    texts = drawn_texts(fig)
+    sums = [t for t in texts if t.startswith(f"$\\partial L / \\partial x[{position}]$ = ")]
+    assert len(sums) == 1 and sums[0].endswith(f" = {by_index[position]}")
+    assert not foreign_words(texts), foreign_words(texts)
 
 
 @pytest.mark.parametrize("geometry", [{}, {"stride": 2}, {"dilation": 2}, {"padding": 1}, {"stride": 2, "dilation": 2}])
@@ -80,5 +96,8 @@ def test_taps_read_matches_the_index_formula(geometry):
     assert grid == (7 + 2 * p, 7 + 2 * p)
     for m, n in outputs:
         assert found[(m, n)] == [(s * m + d * u, s * n + d * v) for u in range(k) for v in range(k)]
-    _fig, ax = plt.subplots()
+    fig, ax = plt.subplots()
     assert draw_taps(ax, shape, k, outputs, **geometry) == found
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == [f"$(m, n) = ({m}, {n})$" for m, n in outputs]
+    assert not foreign_words(drawn_texts(fig))

@@ -51,6 +51,23 @@ def test_every_formula_carries_mathml_for_screen_readers(visit: Visit) -> None:
     assert visit.math["assistive"] == visit.math["rendered"], f"{visit.page}: {visit.math}"
 
 
+PAGE_WEIGHT_LIMIT = 1_000_000  # bytes: a page's HTML, CSS, scripts and fonts, without its figures
+
+
+def test_every_page_weighs_at_most_1_mb_without_its_figures(visit: Visit) -> None:
+    weight = visit.weight
+    largest = weight["largest"]
+    assert 0 < weight["page"] <= PAGE_WEIGHT_LIMIT, f"{visit.page}: {weight['page']} bytes; largest: {largest}"
+
+
+def test_math_is_typeset_in_the_html_as_served_so_it_shows_at_first_paint(visit: Visit) -> None:
+    served = visit.served_math
+    assert served["typeset"] == served["elements"], f"{visit.page}: math the server sent untypeset: {served}"
+    assert served["elements"] == visit.math["elements"], f"{visit.page}: {served} against {visit.math}"
+    typesetters = [s for s in visit.weight["scripts"] if re.search(r"mathjax|tex-(chtml|svg|mml)", s, re.I)]
+    assert not typesetters, f"{visit.page} loads a math typesetting script: {typesetters}"
+
+
 def test_every_image_loads_and_has_alt_text(visit: Visit) -> None:
     broken = [image["src"] for image in visit.images if image["naturalWidth"] == 0]
     no_alt = [image["src"] for image in visit.images if not (image["alt"] or "").strip()]
@@ -147,18 +164,30 @@ def _frames(tab) -> dict:
 
 
 def test_the_sliding_window_pauses_steps_and_respects_reduced_motion(browser, base_url: str) -> None:
-    """The question page's animation: playing by default, paused by Pause, one frame per step, still
-    for readers who ask for reduced motion (the last frame, the whole output)."""
+    """The question page's animation: playing by default, paused by its pause button, one frame per
+    step, still for readers who ask for reduced motion (the last frame, the whole output). The
+    buttons show icons, the same in both editions; their names are in the page's language."""
     context = browser.new_context(viewport=PHONE, reduced_motion="no-preference")
     tab = context.new_page()
     tab.goto(base_url + "question.html", wait_until="load")
     frames = _frames(tab)
     assert len(frames) == 9
     assert all(f["animation"] != "none" and f["state"] == "running" for f in frames), frames
-    tab.locator("label", has_text="Pause").first.click()
+    assert tab.get_by_role("radio", name="Play", exact=True).is_checked()
+    assert tab.get_by_role("radio", name="Reproducir", exact=True).count() == 0  # the other edition's name
+    tab.get_by_role("radio", name="Pause", exact=True).click()
     assert all(f["state"] == "paused" for f in _frames(tab))
-    tab.locator("label", has_text="C[1,1]").first.click()
+    tab.get_by_role("radio", name="C[1,1]", exact=True).click()
     assert [f["visible"] for f in _frames(tab)] == [i == 4 for i in range(9)]
+    context.close()
+
+    context = browser.new_context(viewport=PHONE, reduced_motion="no-preference")
+    tab = context.new_page()
+    tab.goto(base_url + "es/question.html", wait_until="load")
+    assert tab.get_by_role("radio", name="Reproducir", exact=True).is_checked()
+    assert tab.get_by_role("radio", name="Pause", exact=True).count() == 0
+    tab.get_by_role("radio", name="Pausa", exact=True).click()
+    assert all(f["state"] == "paused" for f in _frames(tab))
     context.close()
 
     context = browser.new_context(viewport=PHONE, reduced_motion="reduce")

@@ -6,6 +6,13 @@ position, with radio buttons that work from the keyboard. Readers who ask their 
 motion (`prefers-reduced-motion: reduce`) get the last frame, the whole output, and the step
 buttons, without movement; a printed page shows that frame too. The numbers come from
 {py:func}`sliding_window_frames`, which a page asserts against {py:func}`convdot.correlate2d`.
+
+The fragment is made once and shown by every edition of the site, so what it draws is
+language-neutral: symbols ($A$, $A_{[m,n]} \odot B$, $C$), numbers and formulas, and the controls
+are a play and a pause icon and the output positions `C[m,n]`. The few words a screen reader
+needs (the controls' names and the legend) are written in each language of {py:data}`WORDS`,
+and the page's own language (`<html lang>`) picks one with CSS `:lang()`, still without script;
+any other language gets English.
 """
 
 from __future__ import annotations
@@ -17,11 +24,27 @@ import numpy as np
 from ..correlate import correlate2d
 from ._style import PADDING_HATCH, ROLE_COLORS
 
-__all__ = ["sliding_window_frames", "sliding_window_html"]
+__all__ = ["WORDS", "sliding_window_frames", "sliding_window_html"]
 
 del PADDING_HATCH  # the animation pads nothing: mode valid
 
 _CELL = 34
+
+# The controls' accessible names and the legend, per language of the site (English first: the
+# default). Only screen readers hear them; the buttons show icons.
+WORDS: dict[str, dict[str, str]] = {
+    "en": {"play": "Play", "pause": "Pause", "legend": "The sliding window: play, pause, or pick a position"},
+    "es": {
+        "play": "Reproducir",
+        "pause": "Pausa",
+        "legend": "La ventana deslizante: reproducir, pausar o elegir una posición",
+    },
+}
+# The icons of the two controls (hidden from screen readers, which hear the words instead).
+_ICONS = {
+    "play": '<path d="M2 1 L11 6 L2 11 Z"/>',
+    "pause": '<rect x="2" y="1" width="3" height="10"/><rect x="7" y="1" width="3" height="10"/>',
+}
 
 
 def _number(x: object) -> str:
@@ -57,10 +80,37 @@ def _rect(x: float, y: float, fill: str, *, bold: bool = False, dashed: bool = F
     )
 
 
-def _text(x: float, y: float, text: str, size: int = 15, weight: str = "normal", anchor: str = "middle") -> str:
+def _text(
+    x: float, y: float, text: str, size: int = 15, weight: str = "normal", anchor: str = "middle", style: str = "normal"
+) -> str:
+    italic = ' font-style="italic"' if style == "italic" else ""
     return (
-        f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
+        f'<text x="{x}" y="{y}" font-size="{size}" font-weight="{weight}"{italic} text-anchor="{anchor}" '
         f'dominant-baseline="central" fill="#000">{html.escape(text)}</text>'
+    )
+
+
+def _window_head(x: float, y: float, m: int, n: int, size: int = 14) -> str:
+    """The heading `A_[m,n] ⊙ B`, the window's index set as a subscript (with `dy`, which every browser draws)."""
+    return (
+        f'<text x="{x}" y="{y}" font-size="{size}" text-anchor="middle" dominant-baseline="central" fill="#000">'
+        f'<tspan font-style="italic">A</tspan><tspan dy="4" font-size="{size - 4}">[{m},{n}]</tspan>'
+        f'<tspan dy="-4"> ⊙ </tspan><tspan font-style="italic">B</tspan></text>'
+    )
+
+
+def _words(uid: str, key: str) -> str:
+    """The word `key` in every language of WORDS, each in a span that the page's language shows or hides."""
+    return "".join(
+        f'<span class="{uid}-word" lang="{language}">{html.escape(words[key])}</span>'
+        for language, words in WORDS.items()
+    )
+
+
+def _icon(uid: str, key: str) -> str:
+    return (
+        f'<svg class="{uid}-icon" viewBox="0 0 12 12" width="12" height="12" aria-hidden="true" '
+        f'focusable="false" fill="currentColor">{_ICONS[key]}</svg>'
     )
 
 
@@ -77,10 +127,13 @@ def _grid(values, x0: float, y0: float, fill, bold=None) -> list[str]:
 def sliding_window_html(a: object, b: object, *, seconds_per_frame: float = 1.6, name: str = "slide") -> str:
     r"""An HTML fragment: the window of `b` stepping over `a`, one frame per output position.
 
-    Each frame shows $A$ with the window outlined, the element-wise products of the window and $B$,
-    their sum, and the output $C$ filled in up to this position (the current entry outlined).
-    Controls: *Play* (the default), *Pause*, and one button per position. `name` makes the element
-    ids unique if a page shows two animations. Deterministic text, so two builds write the same bytes.
+    Each frame shows $A$ with the window outlined, the element-wise products of the window and $B$
+    (headed $A_{[m,n]} \odot B$), their sum written out, `C[m,n] = ... = value`, and the output $C$
+    filled in up to this position (the current entry outlined). Controls: play (the default, a
+    triangle), pause (two bars), and one button per position, `C[m,n]`; the controls' names are
+    those of {py:data}`WORDS` in the page's language. The image's text alternative is a formula,
+    `A ⋆ B = C`, with the shapes and every output. `name` makes the element ids unique if a page
+    shows two animations. Deterministic text, so two builds write the same bytes.
     """
     a, b = np.asarray(a), np.asarray(b)
     H, W = a.shape
@@ -116,6 +169,7 @@ def sliding_window_html(a: object, b: object, *, seconds_per_frame: float = 1.6,
             f'stroke="{ROLE_COLORS["edge"]}" stroke-width="4"/>'
         )
         parts += _grid(frame["products"].tolist(), x_prod, top, lambda r, c: ROLE_COLORS["kernel"])
+        parts.append(_window_head(x_prod + w * _CELL / 2, 12, m, n))
         parts += _grid(frame["output"], x_out, top, out_fill, bold=lambda r, c, i=i: r * W_out + c == i)
         terms = "+".join(_number(p) for p in frame["products"].ravel())
         caption = f"C[{m},{n}] = {terms} = {_number(frame['value'])}"
@@ -124,9 +178,8 @@ def sliding_window_html(a: object, b: object, *, seconds_per_frame: float = 1.6,
         svg_frames.append("".join(parts))
 
     heads = [
-        _text(2 + W * _CELL / 2, 12, "input A, window over it", 14),
-        _text(x_prod + w * _CELL / 2, 12, "window ⊙ B", 14),
-        _text(x_out + W_out * _CELL / 2, 12, "output C so far", 14),
+        _text(2 + W * _CELL / 2, 12, "A", 15, style="italic"),
+        _text(x_out + W_out * _CELL / 2, 12, "C", 15, style="italic"),
     ]
     last = count - 1
     show_rules = "\n".join(
@@ -137,12 +190,26 @@ def sliding_window_html(a: object, b: object, *, seconds_per_frame: float = 1.6,
         f"{{ animation-delay: {i * seconds_per_frame:g}s; }}"
         for i in range(count)
     )
+    default, *others = WORDS
+    hide_words = "\n".join(
+        [f"html:lang({language}) .{uid}-word:not([lang={language}]) {{ display: none; }}" for language in others]
+        + [
+            "html"
+            + "".join(f":not(:lang({language}))" for language in others)
+            + f" .{uid}-word:not([lang={default}]) {{ display: none; }}"
+        ]
+    )
     style = f"""
 .{uid} {{ max-width: {width}px; margin: 1rem 0; }}
-.{uid} svg {{ width: 100%; height: auto; display: block; background: #fff; }}
+.{uid} > svg {{ width: 100%; height: auto; display: block; background: #fff; }}
 .{uid} fieldset {{ border: none; padding: 0; margin: 0 0 0.4rem; display: flex; flex-wrap: wrap; gap: 0.2rem 0.8rem; }}
-.{uid} legend {{ font-weight: bold; }}
-.{uid} fieldset span {{ white-space: nowrap; }}
+.{uid} fieldset > span {{ white-space: nowrap; }}
+.{uid}-icon {{ width: 0.8em; height: 0.8em; vertical-align: -0.05em; }}
+.{uid}-word {{
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;
+}}
+{hide_words}
 .{uid}-frame {{ visibility: hidden; }}
 @keyframes {uid}-show {{
   0% {{ visibility: visible; }} {100 / count:.4f}% {{ visibility: hidden; }} 100% {{ visibility: hidden; }}
@@ -166,24 +233,23 @@ def sliding_window_html(a: object, b: object, *, seconds_per_frame: float = 1.6,
 }}
 """
     radios = [
-        f'<input type="radio" name="{uid}" id="{uid}-play" checked><label for="{uid}-play">Play</label>',
-        f'<input type="radio" name="{uid}" id="{uid}-pause"><label for="{uid}-pause">Pause</label>',
+        f'<input type="radio" name="{uid}" id="{uid}-{key}"{" checked" if key == "play" else ""}>'
+        f'<label for="{uid}-{key}">{_icon(uid, key)}{_words(uid, key)}</label>'
+        for key in ("play", "pause")
     ]
     for i, frame in enumerate(frames):
         m, n = frame["position"]
         radios.append(f'<input type="radio" name="{uid}" id="{uid}-f{i}"><label for="{uid}-f{i}">C[{m},{n}]</label>')
+    # A formula, not a sentence: the same for every edition (the page's prose describes it in words).
     description = (
-        f"Animation: the {h} by {w} kernel B slides over the {H} by {W} input A, one step per output "
-        f"position, {count} frames. Each frame shows the window outlined on A, the {h * w} products of the "
-        f"window with B, and the {H_out} by {W_out} output C filled in up to the current entry, with the "
-        "sum written out below. The outputs, row by row: "
+        f"A ⋆ B = C; A: {H}×{W}, B: {h}×{w}, C: {H_out}×{W_out}; "
         + ", ".join(f"C[{f['position'][0]},{f['position'][1]}] = {_number(f['value'])}" for f in frames)
         + "."
     )
     # The checked radio picks the frames through `:has()`, so no script is needed.
     return (
         f'<div class="{uid}"><style>{style}</style>'
-        f"<fieldset><legend>The sliding window: play, pause, or pick a position</legend>"
+        f"<fieldset><legend>{_words(uid, 'legend')}</legend>"
         + "".join(f"<span>{r}</span>" for r in radios)
         + "</fieldset>"
         + f'<svg viewBox="0 0 {width} {height}" role="img" aria-labelledby="{uid}-title" '

@@ -81,9 +81,12 @@ def _label(ax, x: float, y: float, text: str, size: float = 13, **kwargs) -> Non
 def answer_figure(a: object, b: object, m: int = 0, n: int = 0):
     r"""The answer in one picture: the window of `a` at $(m, n)$, the kernel, their element-wise product and its sum.
 
-    Top row: $A$ with the window highlighted, $\odot$ $B$, $=$ the element-wise product, and the sum of
-    its entries. Bottom rows: the same numbers as two flattened vectors, $\operatorname{vec}(A_{[m,n]})$
-    above $\operatorname{vec}(B)$, whose dot product is the same number. Numbers from {py:func}`answer_numbers`.
+    Top row: $A$ with the window highlighted, $\odot$ $B$, $=$ the element-wise product
+    $A_{[m,n]} \odot B$, and the sum of its entries, $\Sigma = \dots$. Bottom rows: the same numbers as
+    two flattened vectors, $\operatorname{vec}(A_{[m,n]})$ above $\operatorname{vec}(B)$, under their
+    dot product $\operatorname{vec}(A_{[m,n]}) \cdot \operatorname{vec}(B)$, which is the same number.
+    Numbers from {py:func}`answer_numbers`. Only symbols, numbers and formulas are drawn (the pages'
+    captions say the rest, in each edition's language).
     """
     a = np.asarray(a)
     nums = answer_numbers(a, b, m, n)
@@ -94,26 +97,27 @@ def answer_figure(a: object, b: object, m: int = 0, n: int = 0):
     x_kernel = W + 1.2
     x_product = x_kernel + w + 1.2
     x_sum = x_product + w + 0.4
-    width_units = max(x_sum + 2.6, h * w + 3.6)
+    width_units = max(x_sum + 2.6, h * w + 5.2)
     y_vec = H + 1.6
     fig = new_figure(width_units * 0.42, (y_vec + 3.6) * 0.42)
     ax = fig.add_axes((0, 0, 1, 1))
     big, small = 17, 13
-    draw_grid(ax, a, "input", highlight=mask, title="input A", fontsize=big)
+    window = f"A_{{[{m},{n}]}}"
+    draw_grid(ax, a, "input", highlight=mask, title="$A$", fontsize=big)
     y_k = (H - h) / 2
     _label(ax, W + 0.6, y_k + h / 2, r"$\odot$", 20)
-    draw_grid(ax, nums["kernel"], "kernel", origin=(x_kernel, y_k), title="kernel B", fontsize=big)
+    draw_grid(ax, nums["kernel"], "kernel", origin=(x_kernel, y_k), title="$B$", fontsize=big)
     _label(ax, x_kernel + w + 0.6, y_k + h / 2, "=", 20)
-    draw_grid(ax, nums["product"], "output", origin=(x_product, y_k), title="products", fontsize=big)
-    _label(ax, x_sum + 1.3, y_k + h / 2, "sum\n= {}".format(nums["total"]), 18, fontweight="bold")
+    draw_grid(ax, nums["product"], "output", origin=(x_product, y_k), title=rf"${window} \odot B$", fontsize=big)
+    _label(ax, x_sum + 1.3, y_k + h / 2, "Σ = {}".format(nums["total"]), 18, fontweight="bold")
     # the flattened vectors, one above the other, dotted position by position
-    x_vec = 2.4
+    x_vec = 3.0
     draw_grid(ax, nums["vec_window"].reshape(1, -1), "highlight", origin=(x_vec, y_vec), fontsize=big)
     draw_grid(ax, nums["vec_kernel"].reshape(1, -1), "kernel", origin=(x_vec, y_vec + 1.25), fontsize=big)
-    _label(ax, x_vec - 1.2, y_vec + 0.5, "vec(A\nwindow)", small)
-    _label(ax, x_vec - 1.2, y_vec + 1.75, "vec(B)", small)
-    _label(ax, x_vec + h * w / 2, y_vec - 0.45, "the same numbers, flattened", small)
-    _label(ax, x_vec + h * w + 1.5, y_vec + 1.1, "dot\n= {}".format(nums["dot"]), 18, fontweight="bold")
+    _label(ax, x_vec - 1.5, y_vec + 0.5, rf"$\mathrm{{vec}}({window})$", small)
+    _label(ax, x_vec - 1.5, y_vec + 1.75, r"$\mathrm{vec}(B)$", small)
+    _label(ax, x_vec + h * w / 2, y_vec - 0.45, rf"$\mathrm{{vec}}({window}) \cdot \mathrm{{vec}}(B)$", small)
+    _label(ax, x_vec + h * w + 1.3, y_vec + 1.1, "= {}".format(nums["dot"]), 18, fontweight="bold")
     ax.set_xlim(-0.2, width_units)
     ax.set_ylim(y_vec + 2.5, -1.1)
     _finish(ax)
@@ -146,9 +150,10 @@ def flip_numbers(a: object, b: object, m: int = 0, n: int = 0) -> dict:
 def flip_figure(a: object, b: object, m: int = 0, n: int = 0):
     r"""Correlation against convolution at one position: the window of `a` over $B$, and over $\widetilde B$.
 
-    Left: the window, $B$ as it stands, and the products' sum (`correlate2d`). Right: the same window,
-    $B$ rotated by $180°$, and the sum (`convolve2d`). The kernel entries carry their indices
-    $(u, v)$ so that the rotation can be read without colour.
+    Top: the window $A_{[m,n]}$, $B$ as it stands, and $(A \star B)[m, n]$, the products' sum
+    (`correlate2d`). Bottom: the same window, $\widetilde B$ ($B$ rotated by $180°$), and
+    $(A * B)[m, n]$ (`convolve2d`). The kernel entries carry their indices $(u, v)$ in $B$, so that
+    the rotation can be read without colour.
     """
     nums = flip_numbers(a, b, m, n)
     h, w = nums["kernel"].shape
@@ -157,8 +162,8 @@ def flip_figure(a: object, b: object, m: int = 0, n: int = 0):
     fig = new_figure(width * 0.55, 2 * row_h * 0.55)
     ax = fig.add_axes((0, 0, 1, 1))
     readings = (
-        ("kernel", "B as it is", "correlation", "A ⋆ B"),
-        ("rotated", "B rotated by 180°", "convolution", "A ∗ B"),
+        ("kernel", "$B$", "correlation", r"\star"),
+        ("rotated", r"$\widetilde{B}$", "convolution", "*"),
     )
     for row, (key, name, result, symbol) in enumerate(readings):
         y0 = row * row_h + 1.0
@@ -167,10 +172,11 @@ def flip_figure(a: object, b: object, m: int = 0, n: int = 0):
         if key == "rotated":
             uv = [(h - 1 - u, w - 1 - v) for u, v in uv]
         labels = [f"{kernel.ravel()[i]:g}\n({u},{v})" for i, (u, v) in enumerate(uv)]
-        draw_grid(ax, nums["window"], "input", origin=(0, y0), title="window of A", fontsize=15)
+        draw_grid(ax, nums["window"], "input", origin=(0, y0), title=f"$A_{{[{m},{n}]}}$", fontsize=15)
         _label(ax, w + 0.5, y0 + h / 2, r"$\odot$", 18)
-        draw_grid(ax, kernel, "kernel", origin=(w + 1, y0), labels=labels, fontsize=11, title=name)
-        _label(ax, 2 * w + 1 + 2.1, y0 + h / 2, f"{result}\n{symbol}\nsum = {nums[result]}", 14)
+        draw_grid(ax, kernel, "kernel", origin=(w + 1, y0), labels=labels, fontsize=11)
+        _label(ax, w + 1 + w / 2, y0 - 0.3, name, 15, va="bottom")
+        _label(ax, 2 * w + 1 + 2.1, y0 + h / 2, f"$(A {symbol} B)[{m},{n}]$\n= {nums[result]}", 15)
     ax.set_xlim(-0.1, width)
     ax.set_ylim(2 * row_h, 0)
     _finish(ax)
@@ -198,10 +204,11 @@ def padding_geometry(input_shape: tuple[int, int], kernel_shape: tuple[int, int]
 def padding_figure(input_shape: tuple[int, int] = (4, 4), kernel_sizes: tuple[int, ...] = (3, 2)):
     r"""The `valid` / `same` / `full` geometry for square kernels of each size in `kernel_sizes`.
 
-    One row per kernel size, one column per mode: the input (labelled `A`), its zero padding
+    One column per kernel size, one row per mode: the input (labelled `A`), its zero padding
     (grey, hatched, labelled `0`) as `correlate2d` pads it, the kernel at the first output position
-    (outlined), and the output shape. For an even size the `same` panel also says where `convolve2d`
-    puts the extra row and column.
+    (outlined). Above each panel the mode and $h = w$; below it the rows of zeros added above (↑) and
+    below (↓), and the output's shape, `C: H_out×W_out`. Where `convolve2d` pads the other way round
+    (an even size in mode `same`), both functions' rows are given.
     """
     from matplotlib.patches import Rectangle
 
@@ -227,11 +234,11 @@ def padding_figure(input_shape: tuple[int, int] = (4, 4), kernel_sizes: tuple[in
                 Rectangle((x0, y0), k, k, fill=False, edgecolor=ROLE_COLORS["edge"], linewidth=3, linestyle="--")
             )
             H_out, W_out = geometry[mode]["output"]
-            _label(ax, col * cell_w + cell_w / 2, y0 - 0.6, f"{mode}, {k}×{k} kernel", 14, fontweight="bold")
-            note = f"pads {top} above, {bottom} below; output {H_out}×{W_out}"
+            _label(ax, col * cell_w + cell_w / 2, y0 - 0.6, f"{mode}, h = w = {k}", 14, fontweight="bold")
+            note = f"↑{top}  ↓{bottom}    C: {H_out}×{W_out}"
             if geometry[mode]["convolve"] != geometry[mode]["correlate"]:
                 (ct, cb), _ = geometry[mode]["convolve"]
-                note += f"\nconvolve2d pads {ct} above, {cb} below"
+                note = f"correlate2d: ↑{top}  ↓{bottom}\nconvolve2d: ↑{ct}  ↓{cb}\nC: {H_out}×{W_out}"
             _label(ax, col * cell_w + cell_w / 2, y0 + padded.shape[0] + 0.9, note, 11, va="top")
     ax.set_xlim(0, len(kernel_sizes) * cell_w)
     ax.set_ylim(sum(row_h), 0)
@@ -292,35 +299,34 @@ def textbook_figure(a: object, b: object, m: int = 0, n: int = 0):
     y = 1.0
     window_mask = np.zeros(a.shape, dtype=bool)
     window_mask[m : m + h, n : n + w] = True
-    _label(ax, width / 2, y - 0.7, "1. a neuron: inputs · weights", 14, fontweight="bold")
+    _label(ax, width / 2, y - 0.7, rf"1.   $\mathrm{{vec}}(A) \cdot T_B[{nums['column']}]$", 14)
     draw_grid(ax, a, "input", origin=(0.5, y), highlight=window_mask, fontsize=13)
     _label(ax, W + 1.0, y + H / 2, "·", 18)
     draw_grid(ax, nums["neuron"], "kernel", origin=(W + 1.5, y), padding=~window_mask, fontsize=13)
     x_eq = 2 * W + 1.5 + (width - 2 * W - 1.5) / 2
     _label(ax, x_eq, y + H / 2, "= {}".format(nums["neuron_output"]), 16)
-    _label(ax, x_eq, y + H / 2 + 1.4, "0 outside\nthe window", 12)
     # 2: the filter and the patch
     y += rows_h[0]
-    _label(ax, width / 2, y - 0.7, "2. the filter · the patch", 14, fontweight="bold")
+    _label(ax, width / 2, y - 0.7, rf"2.   $A_{{[{m},{n}]}} \cdot B$", 14)
     draw_grid(ax, nums["window"], "input", origin=(0.5, y), fontsize=13)
     _label(ax, w + 1.0, y + h / 2, "·", 18)
     draw_grid(ax, nums["kernel"], "kernel", origin=(w + 1.5, y), fontsize=13)
     _label(ax, 2 * w + 3.2, y + h / 2, "= {}".format(nums["patch_output"]), 16)
     # 3: im2col, a row times a matrix
     y += rows_h[1]
-    _label(ax, width / 2, y - 0.7, "3. im2col: W_row @ X_col", 14, fontweight="bold")
+    _label(ax, width / 2, y - 0.7, r"3.   $W_{row}\, X_{col}$", 14)
     col_mask = np.zeros(nums["X_col"].shape, dtype=bool)
     col_mask[:, nums["column"]] = True
     draw_grid(ax, nums["W_row"].reshape(-1, 1), "kernel", origin=(0.5, y), fontsize=11)
-    _label(ax, 0.5 + 0.5, y + hw + 0.5, "W_row\n(as a\ncolumn)", 10, va="top")
+    _label(ax, 0.5 + 0.5, y + hw + 0.5, r"$W_{row}^{\mathsf{T}}$", 13, va="top")
     x_col0 = 0.5 + 1 + 0.6
     draw_grid(ax, nums["X_col"], "input", origin=(x_col0, y), highlight=col_mask, fontsize=11)
     out_mask = np.zeros(nums["product"].shape, dtype=bool)
     out_mask[0, nums["column"]] = True
     draw_grid(ax, nums["product"], "output", origin=(x_col0, y + hw + 0.4), highlight=out_mask, fontsize=11)
-    _label(ax, x_col0 + cols / 2, y + hw + 2.0, "one output per window", 12)
+    _label(ax, x_col0 + cols / 2, y + hw + 2.0, r"$W_{row}\, X_{col} = \mathrm{vec}(C)^{\mathsf{T}}$", 13)
     ax.set_xlim(0, width)
-    ax.set_ylim(sum(rows_h), 0)
+    ax.set_ylim(sum(rows_h), -0.1)
     _finish(ax)
     return fig
 

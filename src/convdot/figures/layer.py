@@ -4,6 +4,8 @@ Each function computes what it draws with `convdot` and returns `(fig, shown)`: 
 figure and a dict of the arrays whose numbers it shows, so that the page can assert those
 numbers against the library. Colours follow `convdot.figures.ROLE_COLORS`; every cell
 carries its number, padding is hatched as well as grey, and highlighted cells have a thick edge.
+The figures draw symbols, numbers and formulas only, since the pages show them in every
+language; the captions say the rest.
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ def depth_figure(x: np.ndarray, w: np.ndarray, bias: float, position: tuple[int,
     $(m, n)$ an output position (stride 1, no padding). Row $c$ of the figure shows channel $c$
     of `x` with the receptive field highlighted, the filter's slice $c$, and the channel's
     partial sum (`correlate2d` of the two at $(m, n)$); the last row adds the partial sums and
-    the bias and shows the output map of `conv2d` with $(m, n)$ highlighted.
+    the bias and shows the output map of `conv2d` with $(m, n)$ highlighted. The columns are
+    headed $x[c]$ (with the position $(m, n)$), $w[o, c]$ and $\Sigma$.
 
     **Returns** `(fig, shown)` with `shown["partial"]` ($C_{in}$ partial sums),
     `shown["receptive_field"]` $(C_{in}, k_H, k_W)$, `shown["output"]` (the output map) and
@@ -64,21 +67,21 @@ def depth_figure(x: np.ndarray, w: np.ndarray, bias: float, position: tuple[int,
     for c in range(c_in):
         top = c * row_height + 0.8
         draw_grid(ax, x[c], "input", origin=(0, top), highlight=window, fontsize=10)
-        _text(ax, -0.9, top + h / 2, f"c = {c}", 10, rotation=90)
+        _text(ax, -0.9, top + h / 2, f"$c = {c}$", 10, rotation=90)
         _text(ax, wd + 0.75, top + h / 2, "⋆", 14)
         draw_grid(ax, w[c], "kernel", origin=(wd + 1.5, top + (h - k_h) / 2), fontsize=10)
         _text(ax, wd + k_w + 2.25, top + h / 2, "→", 14)
         _text(ax, wd + k_w + 3.6, top + h / 2, f"{partial[c]:g}", 12)
-    _text(ax, wd / 2, -0.25, f"input x, window of ({m}, {n})", 10)
-    _text(ax, wd + 1.5 + k_w / 2, -0.25, "filter w[o]", 10)
-    _text(ax, wd + k_w + 3.6, -0.25, "per channel", 10)
+    _text(ax, wd / 2, -0.25, f"$x[c]$,  $(m, n) = ({m}, {n})$", 10)
+    _text(ax, wd + 1.5 + k_w / 2, -0.25, "$w[o, c]$", 10)
+    _text(ax, wd + k_w + 3.6, -0.25, r"$\Sigma$", 11)
     bottom = c_in * row_height + 0.8
     terms = " + ".join(f"{value:g}" for value in partial)
     _text(ax, (wd + k_w + 4.4) / 2, bottom, f"{terms} + β = {output[m, n]:g}  (β = {bias:g})", 11)
     hi = np.zeros(output.shape, dtype=bool)
     hi[m, n] = True
     draw_grid(ax, output, "output", origin=(wd + k_w + 4.6 - output.shape[1], bottom + 0.8), highlight=hi, fontsize=10)
-    _text(ax, wd + k_w + 4.6 - output.shape[1] - 1.6, bottom + 0.8 + output.shape[0] / 2, "y[o] =", 11)
+    _text(ax, wd + k_w + 4.6 - output.shape[1] - 1.6, bottom + 0.8 + output.shape[0] / 2, "$y[o]$ =", 11)
     ax.set_xlim(-1.6, wd + k_w + 4.8)
     ax.set_ylim(bottom + 1.2 + output.shape[0], -0.8)
     _finish(ax)
@@ -108,8 +111,8 @@ def taps_read(shape: tuple[int, int], k: int, outputs, padding: int = 0, **geome
 def draw_taps(ax, shape: tuple[int, int], k: int, outputs, padding: int = 0, **geometry):
     """Draw the padded input grid (padding grey and hatched) and mark the taps read by each of `outputs`.
 
-    Each output has its own colour *and* marker shape, named in the legend. **Returns** `found`
-    as {py:func}`taps_read`.
+    Each output has its own colour *and* marker shape, named in the legend by its position
+    $(m, n)$. **Returns** `found` as {py:func}`taps_read`.
     """
     from matplotlib.patches import Rectangle
 
@@ -131,7 +134,7 @@ def draw_taps(ax, shape: tuple[int, int], k: int, outputs, padding: int = 0, **g
     for (out, cells), (colour, marker), shift in zip(found.items(), MARKERS, (-0.22, 0.0, 0.22), strict=False):
         for r, c in cells:
             ax.plot(c + 0.5 + shift, r + 0.5 + shift, marker, color=colour, ms=7, mec="white", mew=0.6)
-        ax.plot([], [], marker, color=colour, label=f"output {out}")
+        ax.plot([], [], marker, color=colour, label=f"$(m, n) = ({out[0]}, {out[1]})$")
     ax.set_xlim(0, cols)
     ax.set_ylim(rows, 0)
     ax.set_aspect("equal")
@@ -167,7 +170,8 @@ def stamp_figure(x: np.ndarray, w: np.ndarray, stride: int):
     `x` $(H, W)$ and `w` $(k_H, k_W)$, no padding. Input pixel $(i, j)$ stamps $x[i, j]\,w$ into
     the output at rows $s i, \dots, s i + k_H - 1$ and columns $s j, \dots$; the output is the sum of
     the stamps. The figure shows `x`, `w`, every stamp, and their sum, in which the cells reached
-    by two or more stamps are highlighted (thick edge).
+    by two or more stamps are highlighted (thick edge). Headings: $x$, $w$, each stamp's
+    $x[i, j] \cdot w$, and $\sum_{i,j}$ over the sum.
 
     **Returns** `(fig, shown)` with `shown["stamps"]` $(H, W, H', W')$, `shown["sum"]` (the sum of
     the stamps), `shown["output"]` (`conv_transpose2d(x, w, stride)`) and `shown["reached"]` (how
@@ -188,8 +192,8 @@ def stamp_figure(x: np.ndarray, w: np.ndarray, stride: int):
     gap = 1.4
     fig = new_figure(6.4, 5.6 * h / 2 + 1.6)
     ax = fig.add_axes((0, 0, 1, 1))
-    draw_grid(ax, x, "input", origin=(0, 0.6), title="input x", fontsize=10)
-    draw_grid(ax, w, "kernel", origin=(wd + 1.2, 0.6), title="kernel w", fontsize=10)
+    draw_grid(ax, x, "input", origin=(0, 0.6), title="$x$", fontsize=10)
+    draw_grid(ax, w, "kernel", origin=(wd + 1.2, 0.6), title="$w$", fontsize=10)
     top = max(h, k_h) + 2.0
     for i, j in np.ndindex(h, wd):
         x0, y0 = j * (out_w + gap), top + i * (out_h + gap)
@@ -201,7 +205,7 @@ def stamp_figure(x: np.ndarray, w: np.ndarray, stride: int):
     mid = top + (h * (out_h + gap) - gap) / 2
     _text(ax, right - 0.3, mid, "=", 16)
     draw_grid(ax, total, "output", origin=(right + 0.4, mid - out_h / 2), highlight=reached > 1, fontsize=9)
-    _text(ax, right + 0.4 + out_w / 2, mid - out_h / 2 - 0.35, "sum of the stamps", 9)
+    _text(ax, right + 0.4 + out_w / 2, mid - out_h / 2 - 0.35, r"$\sum_{i,j}$", 10)
     ax.set_xlim(-0.2, right + 0.6 + out_w)
     ax.set_ylim(top + h * (out_h + gap), -0.4)
     _finish(ax)
@@ -218,6 +222,7 @@ def backprop_stride_figure(g: np.ndarray, w: np.ndarray, stride: int, length: in
     $i$ times $\widetilde w$. The figure draws $G$, $Z_{full}$ (padding hatched, inserted zeros
     white), $\widetilde w$ under the window at `position`, and the input gradient returned by
     `conv2d_backward`, entry `position` highlighted (zeros after the last read entry, if any).
+    The rows are labelled $G$, $Z_{full}$, $\widetilde w$ and $\partial L / \partial x$.
 
     **Returns** `(fig, shown)` with `shown["Z_full"]`, `shown["w_flip"]`, `shown["grad_x"]` (from
     `conv2d_backward`) and `shown["correlation"]` (`correlate2d` of $Z_{full}$ with $\widetilde w$).
@@ -236,12 +241,12 @@ def backprop_stride_figure(g: np.ndarray, w: np.ndarray, stride: int, length: in
     fig = new_figure(6.4, 3.6)
     ax = fig.add_axes((0, 0, 1, 1))
     left = 3.4
-    _text(ax, 1.6, 0.5, "G", 12)
+    _text(ax, 1.6, 0.5, "$G$", 12)
     draw_grid(ax, g[None], "output", origin=(left + k - 1, 0), fontsize=10)
     kind = np.zeros(z_full.size, dtype=int)  # 0 padding, 1 inserted zero, 2 entry of G
     kind[k - 1 : k - 1 + z.size] = 1
     kind[k - 1 : k - 1 + z.size : stride] = 2
-    _text(ax, 1.6, 2.5, "Z_full", 12)
+    _text(ax, 1.6, 2.5, "$Z_{full}$", 12)
     draw_grid(ax, z_full[None], "output", origin=(left, 2), padding=(kind == 0)[None], fontsize=10)
     from matplotlib.patches import Rectangle
 
@@ -249,14 +254,14 @@ def backprop_stride_figure(g: np.ndarray, w: np.ndarray, stride: int, length: in
         ax.add_patch(Rectangle((left + j, 2), 1, 1, facecolor="white", edgecolor=ROLE_COLORS["edge"], lw=0.8))
         _text(ax, left + j + 0.5, 2.5, "0", 10)
     ax.add_patch(Rectangle((left + i, 2), k, 1, fill=False, edgecolor=ROLE_COLORS["edge"], lw=2.6))
-    _text(ax, 1.6, 4.0, "flipped w", 11)
+    _text(ax, 1.6, 4.0, r"$\widetilde{w}$", 12)
     draw_grid(ax, w_flip[None], "kernel", origin=(left + i, 3.5), fontsize=10)
-    _text(ax, 1.6, 5.9, "grad x", 12)
+    _text(ax, 1.6, 5.9, r"$\partial L / \partial x$", 12)
     hi = np.zeros((1, length), dtype=bool)
     hi[0, i] = True
     draw_grid(ax, grad_x[None], "input", origin=(left, 5.4), highlight=hi, fontsize=10)
     products = " + ".join(f"{a:g}·{b:g}" for a, b in zip(z_full[i : i + k], w_flip, strict=True))
-    _text(ax, left + z_full.size / 2, 7.2, f"grad x[{i}] = {products} = {correlation[i]:g}", 10)
+    _text(ax, left + z_full.size / 2, 7.2, rf"$\partial L / \partial x[{i}]$ = {products} = {correlation[i]:g}", 10)
     ax.set_xlim(0, left + z_full.size + 0.2)
     ax.set_ylim(7.7, -0.6)
     _finish(ax)

@@ -2,7 +2,9 @@
 
 Each function draws the arrays it is given, which the page computes with `convdot` and asserts
 before it draws them, and returns the `matplotlib.figure.Figure`. Roles keep the site's colours
-(`convdot.figures.ROLE_COLORS`); what colour marks is also marked by a hatch or a label.
+(`convdot.figures.ROLE_COLORS`); what colour marks is also marked by a hatch or a label. The
+figures draw symbols, numbers and formulas only, never a sentence: the pages show them in every
+language, and say in the caption what the symbols and the hatching mean.
 """
 
 from __future__ import annotations
@@ -97,37 +99,48 @@ def _finish(ax) -> None:
 
 
 def im2col_figure(b: np.ndarray, x_col: np.ndarray, row: np.ndarray, out_shape: tuple[int, int]):
-    """vec(B) as a column (kernel colour), X_col (input colour) and the row vec(B)ᵀ X_col (output colour)."""
+    """vec(B) as a column (kernel colour), X_col (input colour) and the row vec(B)ᵀ X_col (output colour).
+
+    Column labels `m,n` under X_col give the output position of each column.
+    """
     hw, cols = x_col.shape
     fig, ax = _axes(6.4, 7.0)
-    draw_grid(ax, b.reshape(-1, 1), "kernel", origin=(0, 0), title="vec(B)")
-    draw_grid(ax, x_col, "input", origin=(2.5, 0), title="X_col")
-    draw_grid(ax, row.reshape(1, -1), "output", origin=(2.5, hw + 2.4), title="vec(B)ᵀ X_col")
+    draw_grid(ax, b.reshape(-1, 1), "kernel", origin=(0, 0), title=r"$\mathrm{vec}(B)$")
+    draw_grid(ax, x_col, "input", origin=(2.5, 0), title="$X_{col}$")
+    draw_grid(ax, row.reshape(1, -1), "output", origin=(2.5, hw + 2.4), title=r"$\mathrm{vec}(B)^{\mathsf{T}} X_{col}$")
     h_out, w_out = out_shape
     for c, (m, n) in enumerate(np.ndindex(h_out, w_out)):
         ax.text(2.5 + c + 0.5, hw + 0.35, f"{m},{n}", ha="center", va="center", fontsize=8, rotation=90)
-    ax.text(2.5 + cols / 2, hw + 0.95, "column: output position (m, n)", ha="center", va="center", fontsize=9)
+    ax.text(2.5 + cols / 2, hw + 1.0, "$(m, n)$", ha="center", va="center", fontsize=10)
     _finish(ax)
     return fig
 
 
 def copies_figure(copies: np.ndarray, maximum: int):
-    """How often each input entry is copied into X_col; entries copied `maximum` (= hw) times are marked."""
+    r"""How often each input entry is copied into X_col; entries copied `maximum` (= hw) times are marked.
+
+    Titled with the count of {prf:ref}`lem-im2col-copies`, $r_h(i)\, r_w(j)$; a star and the
+    highlight mark the entries where it reaches $hw$.
+    """
     rows, cols = copies.shape
     fig, ax = _axes(5.2, 4.6)
     full = copies == maximum
-    draw_grid(ax, copies, "input", highlight=full, fmt="{:d}", title="copies of A[i, j] in X_col")
+    draw_grid(ax, copies, "input", highlight=full, fmt="{:d}", title=r"$r_h(i)\, r_w(j)$")
     for (i, j), is_full in np.ndenumerate(full):
         if is_full:
             ax.text(j + 0.85, i + 0.2, "*", ha="center", va="center", fontsize=9)
-    ax.text(cols / 2, rows + 0.5, f"* = copied hw = {maximum} times", ha="center", va="center", fontsize=10)
+    ax.text(cols / 2, rows + 0.5, rf"*:  $r_h(i)\, r_w(j) = hw = {maximum}$", ha="center", va="center", fontsize=10)
     ax.set_ylim(rows + 1.0, -1.0)
     _finish(ax)
     return fig
 
 
 def conv_matrix_figure(t: np.ndarray, block_shape: tuple[int, int], row_labels: list[str], col_labels: list[str]):
-    """T_B with its blocks outlined; zeros left blank."""
+    """T_B with its blocks outlined; zeros left blank.
+
+    Rows are labelled with the output positions `m,n` (`row_labels`), columns with the input positions
+    `i,j` (`col_labels`); the axes say which index is which, $mW_{out} + n$ and $iW + j$.
+    """
     rows, cols = t.shape
     fig, ax = _axes(9.0, 4.6)
     draw_matrix(ax, t, "kernel", blocks=block_shape, fontsize=9)
@@ -135,8 +148,8 @@ def conv_matrix_figure(t: np.ndarray, block_shape: tuple[int, int], row_labels: 
         ax.text(c + 0.5, rows + 0.25, label, ha="center", va="top", fontsize=7, rotation=90)
     for r, label in enumerate(row_labels):
         ax.text(-0.2, r + 0.5, label, ha="right", va="center", fontsize=8)
-    ax.text(cols / 2, rows + 1.6, "column iW + j: input position (i, j)", ha="center", va="center", fontsize=10)
-    ax.text(-2.2, rows / 2, "row: output (m, n)", ha="center", va="center", rotation=90, fontsize=10)
+    ax.text(cols / 2, rows + 1.6, "$iW + j$:  $(i, j)$", ha="center", va="center", fontsize=11)
+    ax.text(-2.2, rows / 2, "$mW_{out} + n$:  $(m, n)$", ha="center", va="center", rotation=90, fontsize=11)
     ax.set_xlim(-3.0, cols + 0.2)
     ax.set_ylim(rows + 2.2, -0.4)
     _finish(ax)
@@ -144,14 +157,15 @@ def conv_matrix_figure(t: np.ndarray, block_shape: tuple[int, int], row_labels: 
 
 
 def zero_circular_figure(t_zero: np.ndarray, t_circular: np.ndarray, block_shape: tuple[int, int]):
-    """The zero-padding matrix above the circular one; entries that only the circular one has are marked.
+    r"""The zero-padding matrix $T_B$ (BTTB) above the circular one $T_\circ$ (BCCB), each titled so.
 
-    Stacked, not side by side, so that both stay readable at phone width.
+    Entries that only the circular one has are marked (hatched, bold). Stacked, not side by side,
+    so that both stay readable at phone width.
     """
-    rows, cols = t_zero.shape
+    rows, _ = t_zero.shape
     wrapped = (t_circular != t_zero) & (t_circular != 0)
     fig, ax = _axes(5.0, 11.0)
-    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="zero padding: BTTB", fontsize=10)
+    draw_matrix(ax, t_zero, "kernel", blocks=block_shape, title="$T_B$:  BTTB", fontsize=10)
     draw_matrix(
         ax,
         t_circular,
@@ -159,44 +173,40 @@ def zero_circular_figure(t_zero: np.ndarray, t_circular: np.ndarray, block_shape
         origin=(0, rows + 2.6),
         marked=wrapped,
         blocks=block_shape,
-        title="circular padding: BCCB",
+        title=r"$T_\circ$:  BCCB",
         fontsize=10,
     )
-    ax.text(cols / 2, 2 * rows + 3.4, "hatched, bold: weights that wrap around", ha="center", va="center", fontsize=11)
-    ax.text(cols / 2, 2 * rows + 4.2, "an edge (only in the circular matrix)", ha="center", va="center", fontsize=11)
-    ax.set_ylim(2 * rows + 4.8, -1.8)
+    ax.set_ylim(2 * rows + 2.8, -1.8)
     _finish(ax)
     return fig
 
 
 def wrap_figure(circular: np.ndarray, linear: np.ndarray):
-    """The circular correlation with its wrapped outputs marked, beside the linear valid one."""
+    r"""The circular correlation $A \star_N B$, its wrapped outputs marked, beside the linear valid one $A \star B$."""
     rows, cols = circular.shape
+    period = f"{rows}" if rows == cols else f"{rows} \\times {cols}"
     wrapped = np.ones(circular.shape, dtype=bool)
     wrapped[: linear.shape[0], : linear.shape[1]] = False
-    fig, ax = _axes(5.0, 3.9)
-    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=13, title="circular")
+    fig, ax = _axes(5.0, 3.3)
+    title = rf"$A \star_{{{period}}} B$"
+    draw_matrix(ax, circular, "output", marked=wrapped, show_zeros=True, fontsize=13, title=title)
     x_linear = cols + 1.5
-    draw_grid(ax, linear, "output", origin=(x_linear, 0), title="linear, valid", fontsize=13)
-    ax.text(
-        (x_linear + linear.shape[1]) / 2,
-        rows + 0.8,
-        "hatched, bold: the window wraps",
-        ha="center",
-        va="center",
-        fontsize=12,
-    )
-    ax.set_ylim(rows + 1.3, -1.9)
+    draw_grid(ax, linear, "output", origin=(x_linear, 0), title=r"$A \star B$", fontsize=13)
+    ax.set_ylim(rows + 0.3, -1.9)
     _finish(ax)
     return fig
 
 
 def fft_cost_figure(sizes: np.ndarray, direct: np.ndarray, fft_cost: np.ndarray, first_fft: int):
-    """Operation counts of the direct sum and the FFT against the kernel size, with the FFT's range shaded."""
+    """Operation counts of the direct sum and the FFT against the kernel size $k$, with the FFT's range shaded.
+
+    The legend names each curve by its formula; the vertical axis (a count) is left unlabelled, for
+    the caption to name.
+    """
     fig = new_figure(6.4, 3.8)
     ax = fig.add_subplot()
-    ax.semilogy(sizes, direct, color="black", linestyle="-", label="direct sum: $k^2 (H-k+1)^2$")
-    ax.semilogy(sizes, fft_cost, color="black", linestyle="--", label="FFT size: $N_0 N_1 \\log_2 (N_0 N_1)$")
+    ax.semilogy(sizes, direct, color="black", linestyle="-", label="$k^2 (H-k+1)^2$")
+    ax.semilogy(sizes, fft_cost, color="black", linestyle="--", label="$N_0 N_1 \\log_2 (N_0 N_1)$")
     ax.axvspan(
         first_fft - 0.5,
         sizes[-1] + 0.5,
@@ -204,10 +214,9 @@ def fft_cost_figure(sizes: np.ndarray, direct: np.ndarray, fft_cost: np.ndarray,
         edgecolor=ROLE_COLORS["edge"],
         hatch="//",
         alpha=0.5,
-        label='method="auto" picks "fft"',
+        label='method="auto" → "fft"',
     )
-    ax.set_xlabel("kernel size k (k × k kernel)")
-    ax.set_ylabel("operations")
+    ax.set_xlabel("$k$")
     ax.legend(loc="lower right")
     fig.tight_layout()
     return fig

@@ -1,7 +1,8 @@
 """Figures of the chapter "Why a convolution at all", each computed by the library it illustrates.
 
 Every function returns a `matplotlib.figure.Figure` and the arrays it drew, so that the page
-can assert the numbers it shows.
+can assert the numbers it shows. The figures draw symbols, numbers and formulas only (the pages
+show them in every language); the captions say in words what the symbols stand for.
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ def fc_local_conv_figure(input_hw=(3, 3), kernel_hw=(2, 2)):
     """The three weight matrices of one valid layer from a $3 \\times 3$ image: dense, locally connected, convolution.
 
     Returns `(fig, (dense, local, conv))`: weights numbered 1, 2, ... in each, so the number of
-    distinct numbers is the parameter count; the convolution's is `convdot.conv_matrix`.
+    distinct numbers is the parameter count; the convolution's is `convdot.conv_matrix`. Each
+    matrix is titled with its symbol and that count: $M$, $V$ (as a matrix) and $T_B$. Rows are the
+    outputs $(m, n)$, columns the input pixels $(i, j)$, both row by row.
     """
     H, W = input_hw
     h, w = kernel_hw
@@ -66,24 +69,20 @@ def fc_local_conv_figure(input_hw=(3, 3), kernel_hw=(2, 2)):
     local = local_matrix(np.arange(1, H_out * W_out * h * w + 1).reshape(H_out, W_out, h, w), input_hw)
     conv = conv_matrix(np.arange(1, h * w + 1).reshape(h, w), input_hw)
     fig = new_figure(6.2, 5.0)
-    titles = (
-        f"fully connected: {dense.size} weights",
-        f"locally connected: {np.count_nonzero(local)} weights",
-        f"convolution: {h * w} weights, shared",
-    )
+    titles = (f"$M$:  {dense.size}", f"$V$:  {np.count_nonzero(local)}", f"$T_B$:  {h * w}")
     for row, (matrix, title) in enumerate(zip((dense, local, conv), titles, strict=True)):
         draw_matrix(fig.add_subplot(3, 1, row + 1), matrix, "kernel", title=title, fontsize=8)
-    fig.text(0.5, 0.01, "rows: the outputs; columns: the input pixels (row by row)", ha="center", fontsize=9)
     return fig, (dense, local, conv)
 
 
 def receptive_field_figure(input_hw=(9, 9), layers=((3, 1, 1), (3, 1, 1))):
-    """The input gradient of one output of a stack of all-ones single-channel layers.
+    r"""The input gradient of one output of a stack of all-ones single-channel layers.
 
     `layers` lists `(k, s, d)` per layer (square kernels, no padding). The one-hot output gradient
     at the last layer's output (0, 0) is pulled back through `convdot.conv2d_backward`; with
     all-ones weights each input entry receives the number of paths from it to that output.
-    Returns `(fig, grad)` with `grad` of shape `input_hw`.
+    Returns `(fig, grad)` with `grad` of shape `input_hw`. The title is the formula,
+    $\partial y[0, 0] / \partial x$, and the layers' sizes (`3×3 s=2 d=2`).
     """
     x = np.zeros((1, *input_hw), dtype=np.int64)
     inputs, weights = [], []
@@ -103,7 +102,7 @@ def receptive_field_figure(input_hw=(9, 9), layers=((3, 1, 1), (3, 1, 1))):
     described = ", ".join(
         f"{k}×{k}" + (f" s={s}" if s > 1 else "") + (f" d={d}" if d > 1 else "") for k, s, d in layers
     )
-    ax.set_title(f"input gradient of output (0, 0): {described}", fontsize=10)
+    ax.set_title(rf"$\partial y[0, 0]\, /\, \partial x$:  {described}", fontsize=11)
     ax.set_aspect("equal")
     ax.axis("off")
     return fig, grad
@@ -121,7 +120,7 @@ def pooling_figure(x: np.ndarray, kernel_size: int = 2):
     chosen.flat[indices.ravel()] = True
     fig = new_figure(6.0, 3.4)
     ax = fig.add_subplot(1, 1, 1)
-    draw_grid(ax, x, "input", highlight=chosen, title="x (maxima highlighted)")
+    draw_grid(ax, x, "input", highlight=chosen, title="$x$")
     H, W = x.shape
     for i in range(0, H + 1, kernel_size):
         ax.plot([0, W], [i, i], color="black", lw=2.2)
@@ -135,7 +134,7 @@ def pooling_figure(x: np.ndarray, kernel_size: int = 2):
     return fig, y, indices
 
 
-def separable_figure(kernel: np.ndarray, column: np.ndarray, row: np.ndarray, *, name: str = "B"):
+def separable_figure(kernel: np.ndarray, column: np.ndarray, row: np.ndarray, *, name: str = "$B$"):
     """A rank-1 kernel drawn as the product of its column and its row: `kernel = column @ row`."""
     column, row = np.atleast_2d(column).reshape(-1, 1), np.atleast_2d(row).reshape(1, -1)
     k = kernel.shape[0]
@@ -143,26 +142,32 @@ def separable_figure(kernel: np.ndarray, column: np.ndarray, row: np.ndarray, *,
     ax = fig.add_subplot(1, 1, 1)
     draw_grid(ax, kernel, "kernel", title=name)
     ax.text(k + 0.75, k / 2, "=", fontsize=16, ha="center", va="center")
-    draw_grid(ax, column, "kernel", origin=(k + 1.5, 0), title="b_col")
+    draw_grid(ax, column, "kernel", origin=(k + 1.5, 0), title="$b_{col}$")
     ax.text(k + 3.25, k / 2, "×", fontsize=16, ha="center", va="center")
-    draw_grid(ax, row, "kernel", origin=(k + 4, (k - 1) / 2), title="b_rowᵀ")
+    draw_grid(ax, row, "kernel", origin=(k + 4, (k - 1) / 2), title=r"$b_{row}^{\mathsf{T}}$")
     ax.set_aspect("equal")
     ax.axis("off")
     return fig
 
 
 def learning_figure(losses: np.ndarray, learned: np.ndarray, target: np.ndarray):
-    """The loss per gradient step on a log scale, and the learned kernel beside the target."""
+    r"""The loss per gradient step on a log scale, and the learned kernel beside the target.
+
+    Left: $L(w_\upsilon)$ against the step $\upsilon$. Right: the learned kernel $w_\Upsilon$ (the last
+    step's, rounded to three decimals) beside the target $w^\ast$.
+    """
     fig = new_figure(8.0, 3.2)
     ax = fig.add_axes((0.09, 0.17, 0.42, 0.72))
     ax.semilogy(np.arange(len(losses)), losses, color="black", lw=1.6)
-    ax.set_xlabel("gradient step t")
-    ax.set_ylabel("loss L(w_t)")
+    ax.set_xlabel(r"$\upsilon$")
+    ax.set_ylabel(r"$L(w_\upsilon)$")
     ax.grid(True, which="major", color="0.85")
     grids = fig.add_axes((0.56, 0.05, 0.42, 0.85))
     k = target.shape[1]
-    draw_grid(grids, np.round(learned, 3), "kernel", title="learned (3 decimals)", fontsize=9)
-    draw_grid(grids, target, "kernel", origin=(k + 1, 0), title="target", fontsize=9)
+    draw_grid(grids, np.round(learned, 3) + 0.0, "kernel", fontsize=9)  # + 0.0: no "-0"
+    draw_grid(grids, target, "kernel", origin=(k + 1, 0), fontsize=9)
+    for left, title in ((0, r"$w_\Upsilon$"), (k + 1, r"$w^{*}$")):
+        grids.text(left + k / 2, -0.3, title, ha="center", va="bottom", fontsize=12)
     grids.set_aspect("equal")
     grids.axis("off")
     return fig
