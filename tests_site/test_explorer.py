@@ -5,12 +5,16 @@ operates its controls as a reader would (clicks, typing, the keyboard) and compa
 widget shows, the output cells and the written arithmetic, with what convdot computes for the
 settings its controls show. Throughout, the tab must log no console error, send no request
 beyond 127.0.0.1, never load another document, and never show "NaN", "undefined" or "null".
+The Spanish edition's explorers (under es/) must speak Spanish (conf/explorer/words.mjs and
+words.py) and compute the same numbers; the English ones, English.
 
-Run after a build: `PYTHONPATH=src pytest tests_site/test_explorer.py --site build/html`.
+Run after a build of both editions (`nox -s docs`):
+`PYTHONPATH=src pytest tests_site/test_explorer.py --site build/html`.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from collections.abc import Iterator
@@ -19,12 +23,13 @@ from urllib.parse import urlsplit
 
 import numpy as np
 import pytest
-from conftest import AXE, DESKTOP, PHONE, anchors_of, resolve_internal
+from conftest import AXE, DESKTOP, PHONE, ROOT, anchors_of, resolve_internal
 
 import convdot
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "conf" / "explorer"))
 import arithmetic_check  # conf/explorer/arithmetic_check.py: the terms from numpy.pad's index image
+import words  # conf/explorer/words.py: the directive's words in each language
 
 # Every page with an explorer, and the preset the page starts it from.
 PAGES = {
@@ -36,6 +41,9 @@ PAGES = {
     "layer-transpose.html": "transposed",
 }
 PRESETS = ("worked", "rgb", "strided", "dilated", "depthwise", "transposed")
+# The same pages in the Spanish edition, and both editions' together.
+SPANISH_PAGES = {f"es/{page}": preset for page, preset in PAGES.items()}
+EDITION_PAGES = {**PAGES, **SPANISH_PAGES}
 FORBIDDEN = re.compile(r"\bNaN\b|\bundefined\b|\bnull\b")
 SERIOUS = {"serious", "critical"}
 _AXE_ON_EXPLORER = """async () => {
@@ -260,8 +268,9 @@ def test_each_explorer_starts_from_its_preset_and_shows_convdots_numbers(open_ta
     assert not figure[0]["shown"], "the static figure is for print and no-JS; the live explorer replaces it"
 
 
-@pytest.mark.parametrize("explorer_page", PAGES)
+@pytest.mark.parametrize("explorer_page", EDITION_PAGES)
 def test_the_theorem_links_reach_their_anchors(open_tab, explorer_page: str, site: Path) -> None:
+    require_edition(site, explorer_page)
     tab = open_tab(explorer_page)
     hrefs = set(tab.read()["links"])
     for view in ("sum", "dot", "im2col", "matrix"):
@@ -274,7 +283,7 @@ def test_the_theorem_links_reach_their_anchors(open_tab, explorer_page: str, sit
         target, fragment = resolve_internal(site, url)
         assert target.is_file(), url
         assert fragment in anchors_of(target), url
-    if PAGES[explorer_page] != "transposed":
+    if EDITION_PAGES[explorer_page] != "transposed":
         for anchor in ("thm-hadamard-dot", "thm-im2col", "thm-conv-matrix", "thm-stride-output-size"):
             assert any(url.endswith("#" + anchor) for url in hrefs), anchor
 
@@ -518,8 +527,9 @@ def test_the_explorer_works_from_the_keyboard(open_tab) -> None:
         assert name in reached, name
 
 
-@pytest.mark.parametrize("explorer_page", PAGES)
-def test_no_serious_accessibility_violation_and_no_overflow_at_either_width(open_tab, explorer_page: str) -> None:
+@pytest.mark.parametrize("explorer_page", EDITION_PAGES)
+def test_no_serious_accessibility_violation_and_no_overflow_at_either_width(open_tab, explorer_page: str, site) -> None:
+    require_edition(site, explorer_page)
     tab = open_tab(explorer_page)
     tab.tab.add_script_tag(path=str(AXE))
     for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
@@ -531,3 +541,206 @@ def test_no_serious_accessibility_violation_and_no_overflow_at_either_width(open
         width = tab.tab.evaluate("() => document.documentElement.scrollWidth")
         assert width <= viewport["width"], f"{explorer_page} ({name}): the explorer_page is {width}px wide"
         tab.read()
+
+
+# --- the explorer in each edition's language ------------------------------------------------------
+
+# Each language's table of words.mjs, as the site serves it: (key, text) pairs, a templated
+# entry called with "\u0001" for each of its arguments.
+_WORDS = """async () => {
+  const src = document.querySelector('script[src$="explorer/explorer.mjs"]').src;
+  const { WORDS } = await import(src.replace(/explorer\\.mjs$/, "words.mjs"));
+  const texts = (v, key = "") => typeof v === "function" ? [[key, v(...Array(v.length).fill("\\u0001"))]]
+    : typeof v === "string" ? [[key, v]] : Object.entries(v).flatMap(([k, x]) => texts(x, key ? `${key}.${k}` : k));
+  return Object.fromEntries(Object.entries(WORDS).map(([language, table]) => [language, texts(table)]));
+}"""
+# Every text a reader can meet in the explorer now: its text nodes, one a line, and the
+# aria-labels, titles and alt texts of its elements (the static figure's caption and alt too).
+_SHOWN = """(root) => {
+  const parts = [];
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    if (!walker.currentNode.parentElement.closest("script")) parts.push(walker.currentNode.textContent);
+  }
+  for (const e of root.querySelectorAll("[aria-label], [title], [alt]")) {
+    for (const name of ["aria-label", "title", "alt"]) if (e.getAttribute(name)) parts.push(e.getAttribute(name));
+  }
+  return parts.join("\\n");
+}"""
+_LEGENDS = "(root) => [...root.querySelectorAll('legend')].map((l) => l.textContent)"
+_OPTIONS = "(root) => [...root.querySelectorAll('select[name=\"preset\"] option')].map((o) => o.textContent)"
+
+
+def require_edition(site: Path, page: str) -> None:
+    if not (site / page).is_file():
+        pytest.fail(f"no {page} in {site}: build both editions first (`nox -s docs`)")
+
+
+def only_in(tables: dict, language: str, other: str, extra: tuple[str, ...] = ()) -> list[str]:
+    """The words of `language`'s table that `other`'s does not share: each piece of a string
+    between its arguments that holds a word of four letters, unless the same entry of `other`
+    holds it too (an identifier such as im2col or circular) or it is a snake_case name."""
+    theirs = dict(tables[other])
+    found = set(extra)
+    for key, text in tables[language]:
+        for piece in text.split("\u0001"):
+            piece = piece.strip()
+            identifier = re.fullmatch(r"\w+_\w+", piece)  # output_padding, as the formulas write it
+            if re.search(r"[A-Za-zÀ-ÿ]{4}", piece) and piece not in theirs[key] and not identifier:
+                found.add(piece)
+    return sorted(found)
+
+
+def assert_none_shown(shown: str, pieces: list[str], where: str) -> None:
+    present = [p for p in pieces if re.search(rf"(?<!\w){re.escape(p)}(?!\w)", shown)]
+    assert not present, f"{where} shows {present}"
+
+
+def spoken(tab: Tab) -> str:
+    """What the explorer shows now, read after tab.read()'s checks (Sphinx's curly apostrophes made straight)."""
+    tab.read()
+    return tab.root.evaluate(_SHOWN).replace("\u2019", "'")
+
+
+def test_the_spanish_explorer_speaks_spanish_and_computes_the_same_numbers(open_tab, site: Path) -> None:
+    require_edition(site, "es/question.html")
+    presets = json.loads((ROOT / "conf" / "explorer" / "presets.json").read_text(encoding="utf-8"))
+    tab = open_tab("es/question.html")
+    assert tab.tab.evaluate("document.documentElement.lang") == "es"
+    tables = tab.tab.evaluate(_WORDS)
+    es = dict(tables["es"])
+    english = only_in(
+        tables, "en", "es", (*[p["title"] for p in presets.values()], *words.WORDS["en"]["caption"].split("{title}"))
+    )
+    assert "Play" in english and "Reset to this page's settings" in english and "Output" in english
+    assert (
+        tab.root.evaluate(_LEGENDS)
+        == [es["viewLegend"], es["startFrom"], es["sizes"], es["geometry"], es["biasAndFlip"], es["values"]]
+        == [
+            "El mismo número, visto como",
+            "Punto de partida",
+            "Tamaños",
+            "Geometría",
+            "Sesgo y giro",
+            "Valores (se escriben o se pegan; una línea en blanco entre matrices)",
+        ]
+    )
+    assert tab.root.evaluate(_OPTIONS) == [words.PRESET_TITLES["es"][name] for name in presets]
+    for label in ("Primero", "Anterior", "Reproducir", "Siguiente", "Restablecer los valores de esta página"):
+        assert tab.root.get_by_role("button", name=label, exact=True).count() == 1, label
+    state = tab.read()
+    assert state["status"] == "Salida y[0, 0, 0]: posición 1 de 9."
+    assert_matches_convdot(state)
+    assert_formula(state, convdot_output(state).shape)
+    figure = state["staticFigure"][0]
+    assert figure["alt"].startswith("Una entrada de 1 canal de 5 por 5"), figure["alt"]
+    caption = tab.root.locator("figcaption").inner_text()
+    assert "El punto de partida del explorador (El ejemplo resuelto de la pregunta)" in caption, caption
+    seen = [spoken(tab)]
+    # every view, a step, playing and pausing, the flip, the other operation, and impossible settings
+    for view in ("dot", "im2col", "matrix", "sum"):
+        tab.root.locator(f'.explorer-views input[value="{view}"]').check()
+        assert_matches_convdot(tab.read())
+        seen.append(spoken(tab))
+    state = tab.click("Siguiente")
+    assert state["current"] == {"o": 0, "i": 0, "j": 1} and state["status"] == "Salida y[0, 0, 1]: posición 2 de 9."
+    tab.click("Reproducir")
+    assert tab.root.get_by_role("button", name="Pausa", exact=True).get_attribute("aria-pressed") == "true"
+    seen.append(spoken(tab))
+    tab.click("Pausa")
+    tab.control("flip").check()
+    state = tab.read()
+    assert "Girar los núcleos 180° no cambia ninguna de las 9 salidas" in state["flipNote"], state["flipNote"]
+    seen.append(spoken(tab))
+    state = tab.set("w", "1 2 0\n0 1 0\n0 0 3")
+    assert_matches_convdot(state)
+    assert re.search(r"Girar los núcleos 180° cambia \d+ de las 9 salidas", state["flipNote"]), state["flipNote"]
+    seen.append(spoken(tab))
+    for step in (("set", "padding", "1"), ("select", "paddingMode", "reflect"), ("check", "useBias", "")):
+        if step[0] == "set":
+            state = tab.set(step[1], step[2])
+        elif step[0] == "select":
+            state = tab.select(step[1], step[2])
+        else:
+            tab.control(step[1]).check()
+            state = tab.read()
+        assert_matches_convdot(state)
+    tab.root.locator('.explorer-views input[value="matrix"]').check()
+    assert "Con el relleno reflect" in tab.read()["text"]
+    seen.append(spoken(tab))
+    for name, value, spanish in [
+        ("stride", "0", "el paso s debe ser al menos 1 en cada eje; se ha recibido 0"),
+        ("stride", "dos", 'el paso s debe ser un número entero; se ha escrito "dos"'),
+        ("padding", "ancho", 'el relleno p debe ser "valid" o "same"; se ha recibido "ancho"'),
+        ("groups", "2", "el número de grupos g debe dividir los canales de entrada C_in"),
+        ("dilation", "5", "el tamaño de la salida debe ser al menos 1 en cada eje"),
+        ("H", "40", "la altura de la entrada H debe estar entre 1 y 12 en el explorador; se ha escrito 40"),
+        ("x", "1 2\n3", "entrada x: en la matriz 1, la fila 2 tiene 1 números y la fila 1 tiene 2"),
+        ("x", "1 a", 'entrada x: "a", en la matriz 1, fila 1, no es un número'),
+    ]:
+        state = tab.set(name, value)
+        assert state["message"].startswith("Este ajuste no es posible: ") and spanish in state["message"], state[
+            "message"
+        ]
+        assert state["bodyHidden"]
+        seen.append(spoken(tab))
+        state = tab.click("Restablecer los valores de esta página")
+        assert not state["message"]
+        assert_matches_convdot(state)
+    state = tab.select("preset", "transposed")
+    assert_matches_convdot(state)
+    assert state["status"].startswith("La entrada x[0, 0, 0] = ") and "sello 1 de 9" in state["status"], state["status"]
+    tab.click("Siguiente")
+    seen.append(spoken(tab))
+    state = tab.set("outputPadding", "2")
+    assert "el relleno de salida debe ser menor que el paso o que la dilatación" in state["message"], state["message"]
+    seen.append(spoken(tab))
+    for shown in seen:
+        assert_none_shown(shown, english, "the Spanish explorer")
+    # and every other Spanish page's explorer, as it starts
+    for page in SPANISH_PAGES:
+        other = open_tab(page)
+        assert other.root.get_by_role("button", name="Reproducir", exact=True).count() == 1, page
+        state = other.read()
+        assert_matches_convdot(state)
+        assert not re.search(r"\b(input|kernel|output|channel)\b", state["staticFigure"][0]["alt"]), page
+        assert_none_shown(spoken(other), english, page)
+
+
+def test_the_english_explorer_speaks_english_as_before(open_tab, site: Path) -> None:
+    presets = json.loads((ROOT / "conf" / "explorer" / "presets.json").read_text(encoding="utf-8"))
+    tab = open_tab("question.html")
+    assert tab.tab.evaluate("document.documentElement.lang") == "en"
+    tables = tab.tab.evaluate(_WORDS)
+    spanish = only_in(
+        tables, "es", "en", (*words.PRESET_TITLES["es"].values(), *words.WORDS["es"]["caption"].split("{title}"))
+    )
+    assert "Reproducir" in spanish and "Salida" in spanish
+    assert tab.root.evaluate(_LEGENDS) == [
+        "View of the same number",
+        "Start from",
+        "Sizes",
+        "Geometry",
+        "Bias and flip",
+        "Values (type or paste; a blank line between matrices)",
+    ]
+    assert tab.root.evaluate(_OPTIONS) == [p["title"] for p in presets.values()]
+    for label in ("First", "Previous", "Play", "Next", "Reset to this page's settings"):
+        assert tab.root.get_by_role("button", name=label, exact=True).count() == 1, label
+    state = tab.read()
+    assert state["status"] == "Output y[0, 0, 0]: position 1 of 9."
+    assert state["staticFigure"][0]["alt"].startswith("A 1-channel 5 by 5 input, padded to 5 by 5")
+    caption = tab.root.locator("figcaption").inner_text().replace("\u2019", "'")
+    assert "The explorer's starting point (The question's worked example), drawn by convdot" in caption, caption
+    seen = [spoken(tab)]
+    for view in ("dot", "im2col", "matrix"):
+        tab.root.locator(f'.explorer-views input[value="{view}"]').check()
+        seen.append(spoken(tab))
+    state = tab.set("stride", "0")
+    assert state["message"] == "This setting is not possible: stride must be >= 1 on each axis; got 0."
+    seen.append(spoken(tab))
+    tab.click("Reset to this page's settings")
+    tab.select("preset", "transposed")
+    seen.append(spoken(tab))
+    for shown in seen:
+        assert_none_shown(shown, spanish, "the English explorer")

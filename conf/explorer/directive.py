@@ -16,15 +16,22 @@ preset's settings: ``stride``, ``dilation``, ``groups``, ``output-padding`` (int
 ``padding`` (an int, ``same`` or ``valid``), ``padding-mode`` (``zeros``, ``reflect``,
 ``replicate``, ``circular``), ``view`` (``sum``, ``dot``, ``im2col``, ``matrix``) and the flag
 ``flip`` (start in true-convolution mode). The settings are written into the page; the
-widget (``explorer.mjs``, ``explorer.css`` and ``arithmetic.mjs``, copied into
-``_static/explorer/``) reads them there.
+widget (``explorer.mjs``, ``words.mjs``, ``explorer.css`` and ``arithmetic.mjs``, copied
+into ``_static/explorer/``) reads them there.
 
 Print and no-JavaScript
     The directive also leaves a static SVG figure of those settings, drawn by the library
-    (``convdot.figures.explorer``, run in a subprocess because Sphinx itself never imports
-    numpy) and cached in the doctree directory under a hash of the settings, the library and
-    the figure code, so two builds write the same bytes. The widget hides it on screen once
-    it runs; print shows it instead of the controls.
+    (``convdot.figures.explorer``, through ``static_figure.py`` in a subprocess because Sphinx
+    itself never imports numpy) and cached in the doctree directory under a hash of the
+    settings, the language, the library and the figure code, so two builds write the same
+    bytes. The widget hides it on screen once it runs; print shows it instead of the controls.
+
+Languages
+    The edition's ``language`` (``en``, or ``es`` for the Spanish edition; any other falls back
+    to English) chooses the words the directive writes, from ``words.py``: the figure's
+    caption, its alt text and the words inside it (translated from the library's English),
+    and the preset titles that the widget lists (English: ``presets.json``'s). The widget's
+    own words are in ``words.mjs``, chosen by the page's ``<html lang>``.
 
 The build's check
     When the build starts, ``arithmetic_check.py`` runs ``arithmetic.mjs`` in Node on 600
@@ -52,10 +59,13 @@ from sphinx.application import Sphinx
 from sphinx.errors import ExtensionError
 from sphinx.util.docutils import SphinxDirective
 
+from .words import PRESET_TITLES, WORDS, language_of
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 LIBRARY = ROOT / "src" / "convdot"
-ASSETS = ("arithmetic.mjs", "explorer.mjs", "explorer.css")
+ASSETS = ("arithmetic.mjs", "words.mjs", "explorer.mjs", "explorer.css")
+FIGURE_SCRIPT = HERE / "static_figure.py"
 PRESETS_FILE = HERE / "presets.json"
 VIEWS = ("sum", "dot", "im2col", "matrix")
 PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
@@ -97,6 +107,15 @@ def subprocess_env() -> dict[str, str]:
 
 def presets() -> dict:
     return json.loads(PRESETS_FILE.read_text(encoding="utf-8"))
+
+
+def preset_title(name: str, language: str) -> str:
+    return PRESET_TITLES.get(language, {}).get(name) or presets()[name]["title"]
+
+
+def localized_presets(language: str) -> dict:
+    """presets.json with each title in `language`: what the widget lists."""
+    return {name: dict(preset, title=preset_title(name, language)) for name, preset in presets().items()}
 
 
 def _padding(argument: str) -> int | str:
@@ -143,27 +162,35 @@ class Explorer(SphinxDirective):
         if "flip" in self.options:
             config["flip"] = True
         text = json.dumps(config, sort_keys=True, separators=(",", ":"))
-        svg, alt = self.static_figure(text)
+        language = language_of(self.env.config)
+        svg, alt = self.static_figure(text, language)
         root = explorer_node(config=text)
         figure = nodes.figure(classes=["convdot-explorer-static"])
         uri = "/" + Path(os.path.relpath(svg, self.env.srcdir)).as_posix()
         figure += nodes.image(uri=uri, alt=alt)
-        caption = f"The explorer's starting point ({config['title']}), drawn by convdot (for print and no JavaScript)."
+        caption = WORDS[language]["caption"].format(title=preset_title(name, language))
         figure += nodes.caption("", caption)
         root += figure
         return [root]
 
-    def static_figure(self, text: str) -> tuple[Path, str]:
-        """The SVG of the settings `text` (cached under its hash) and its alt text."""
+    def static_figure(self, text: str, language: str) -> tuple[Path, str]:
+        """The SVG of the settings `text` in `language` (cached under their hash) and its alt text."""
         module = LIBRARY / "figures" / "explorer.py"
         style = LIBRARY / "figures" / "_style.py"
-        key = _digest(text.encode(), module.read_bytes(), style.read_bytes(), library_digest())
+        key = _digest(
+            text.encode(),
+            language.encode(),
+            FIGURE_SCRIPT.read_bytes(),
+            module.read_bytes(),
+            style.read_bytes(),
+            library_digest(),
+        )
         cache = Path(self.env.doctreedir) / "explorer"
         svg, alt_file = cache / f"explorer-{key[:20]}.svg", cache / f"explorer-{key[:20]}.alt"
         if not (svg.is_file() and alt_file.is_file()):
             cache.mkdir(parents=True, exist_ok=True)
             done = subprocess.run(
-                [sys.executable, "-m", "convdot.figures.explorer", str(svg)],
+                [sys.executable, str(FIGURE_SCRIPT), str(svg), language],
                 input=text,
                 capture_output=True,
                 text=True,
@@ -182,9 +209,10 @@ def visit_explorer(self, node: explorer_node) -> None:
     links = {
         view: self.builder.get_relative_uri(current, doc) + "#" + anchor for view, (doc, anchor) in THEOREMS.items()
     }
+    listed = localized_presets(language_of(self.builder.config))
     self.body.append(
         f'<div class="convdot-explorer" data-explorer="{html.escape(node["config"], quote=True)}" '
-        f'data-presets="{html.escape(json.dumps(presets(), separators=(",", ":")), quote=True)}" '
+        f'data-presets="{html.escape(json.dumps(listed, separators=(",", ":")), quote=True)}" '
         f'data-links="{html.escape(json.dumps(links, sort_keys=True), quote=True)}">\n'
     )
     self.body.append(f'<script type="module" src="{root}_static/explorer/explorer.mjs"></script>\n')
@@ -262,4 +290,5 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("builder-inited", copy_assets)
     app.connect("builder-inited", start_check)
     app.connect("env-updated", finish_check)
-    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: doctrees from before the explorer spoke two languages hold English captions
+    return {"version": "2", "env_version": 2, "parallel_read_safe": True, "parallel_write_safe": True}

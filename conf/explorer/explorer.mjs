@@ -2,25 +2,16 @@
 // which the build checks against convdot. All settings live in one state object per widget;
 // every change updates the state and re-renders from it. The settings a page chose are in the
 // root element's data-explorer attribute (written by conf/explorer/directive.py), the presets
-// in data-presets and the theorem links in data-links.
+// in data-presets and the theorem links in data-links. Every word it shows comes from
+// words.mjs, in the language of the page's <html lang> (English when the site has no table
+// for it); the numbers and formulas are the same in every language.
 import { conv2d, convTranspose2d, terms } from "./arithmetic.mjs";
+import { languageOf, words } from "./words.mjs";
 
-const VIEWS = {
-  sum: "Sum of element-wise products",
-  dot: "Dot product of flattened vectors",
-  im2col: "im2col column times kernel row",
-  matrix: "Convolution-matrix row times flattened input",
-};
+const VIEWS = ["sum", "dot", "im2col", "matrix"];
 const PADDING_MODES = ["zeros", "reflect", "replicate", "circular"];
 const LIMITS = { H: 12, W: 12, kH: 7, kW: 7, cIn: 4, cOut: 4 };
-const SIZE_NAMES = {
-  H: "input height H",
-  W: "input width W",
-  kH: "kernel height k_H",
-  kW: "kernel width k_W",
-  cIn: "input channels C_in",
-  cOut: "output channels C_out",
-};
+const SIZE_KEYS = ["H", "W", "kH", "kW", "cIn", "cOut"];
 const PLAY_MS = 900;
 let instances = 0;
 
@@ -61,21 +52,21 @@ function clone(value) {
 
 // A matrix typed or pasted: JSON ([[1, 2], [3, 4]], or a list of them), or rows of numbers
 // separated by spaces or commas, with a blank line between matrices. Returns a list of
-// matrices or throws an Error naming the field and the row.
-export function parseMatrices(text, field) {
+// matrices or throws an Error naming the field and the row, in the words of table `t`.
+export function parseMatrices(text, field, t = words("en")) {
   const trimmed = text.trim();
-  if (!trimmed) throw new Error(`${field}: enter at least one number`);
+  if (!trimmed) throw new Error(t.noNumber(field));
   let blocks;
   if (trimmed.startsWith("[")) {
     let parsed;
     try {
       parsed = JSON.parse(trimmed);
     } catch {
-      throw new Error(`${field}: the brackets do not form a nested list of numbers`);
+      throw new Error(t.badBrackets(field));
     }
     const depth = shape(parsed).length;
     blocks = depth === 2 ? [parsed] : depth === 3 ? parsed : depth === 4 ? parsed.flat() : null;
-    if (!blocks) throw new Error(`${field}: give a matrix [[...], ...] or a list of matrices`);
+    if (!blocks) throw new Error(t.notMatrices(field));
   } else {
     blocks = trimmed.split(/\n\s*\n/).map((block) =>
       block
@@ -85,19 +76,19 @@ export function parseMatrices(text, field) {
     );
   }
   return blocks.map((rows, b) => {
-    if (!Array.isArray(rows) || rows.length === 0) throw new Error(`${field}: matrix ${b + 1} is empty`);
+    if (!Array.isArray(rows) || rows.length === 0) throw new Error(t.emptyMatrix(field, b + 1));
     const width = Array.isArray(rows[0]) ? rows[0].length : 0;
     return rows.map((row, r) => {
       if (!Array.isArray(row) || row.length !== width) {
-        throw new Error(`${field}: matrix ${b + 1}, row ${r + 1} has ${Array.isArray(row) ? row.length : 0} numbers; row 1 has ${width}`);
+        throw new Error(t.raggedRow(field, b + 1, r + 1, Array.isArray(row) ? row.length : 0, width));
       }
       return row.map((entry) => {
         const value = typeof entry === "number" ? entry : Number(entry);
         if (typeof entry === "string" && !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(entry)) {
-          throw new Error(`${field}: ${JSON.stringify(entry)} in matrix ${b + 1}, row ${r + 1} is not a number`);
+          throw new Error(t.notANumber(field, JSON.stringify(entry), b + 1, r + 1));
         }
         if (!Number.isFinite(value) || Math.abs(value) > 1e6) {
-          throw new Error(`${field}: ${String(entry)} in matrix ${b + 1}, row ${r + 1} must be a number between -1000000 and 1000000`);
+          throw new Error(t.tooLarge(field, String(entry), b + 1, r + 1));
         }
         return value;
       });
@@ -109,10 +100,10 @@ function formatMatrices(blocks) {
   return blocks.map((m) => m.map((row) => row.map(fmt).join(" ")).join("\n")).join("\n\n");
 }
 
-function parseInteger(text, name) {
-  const t = String(text).trim();
-  if (!/^[+-]?\d+$/.test(t)) throw new Error(`${name} must be an integer; got ${t ? JSON.stringify(t) : "an empty field"}`);
-  return Number(t);
+function parseInteger(text, name, t) {
+  const typed = String(text).trim();
+  if (!/^[+-]?\d+$/.test(typed)) throw new Error(t.notInteger(name, typed ? JSON.stringify(typed) : null));
+  return Number(typed);
 }
 
 // --- state ---------------------------------------------------------------------------------
@@ -143,10 +134,9 @@ function stateFrom(preset) {
 }
 
 // The geometry the state asks for, checked: the arguments of arithmetic.mjs or an Error.
-function settings(state) {
-  const names = { stride: "stride", dilation: "dilation", groups: "groups", outputPadding: "output_padding" };
+function settings(state, t) {
   const ints = {};
-  for (const [key, name] of Object.entries(names)) ints[key] = parseInteger(state[key], name);
+  for (const key of ["stride", "dilation", "groups", "outputPadding"]) ints[key] = parseInteger(state[key], t.settingNames[key], t);
   const pad = state.padding.trim();
   const padding = /^[+-]?\d+$/.test(pad) ? Number(pad) : pad;
   const bias = state.useBias ? state.bias : null;
@@ -191,10 +181,11 @@ function sourceIndex(p, n, before, mode) {
   return q < n ? q : period - q;
 }
 
-// Everything the picture needs, computed once per render; throws an Error for an impossible setting.
-function compute(state) {
+// Everything the picture needs, computed once per render; throws an Error for an impossible
+// setting (arithmetic.mjs's messages are English: the caller puts them in table `t`'s words).
+function compute(state, t) {
   if (state.inputError) throw new Error(state.inputError);
-  const opts = settings(state);
+  const opts = settings(state, t);
   const w = kernelsApplied(state);
   const [cIn, H, W] = shape(state.x);
   const [, , kH, kW] = shape(state.w);
@@ -230,6 +221,7 @@ function mount(root) {
   const page = JSON.parse(root.dataset.explorer);
   const presets = JSON.parse(root.dataset.presets);
   const links = JSON.parse(root.dataset.links);
+  const t = words(languageOf(root.ownerDocument));
   const uid = `convdot-explorer-${++instances}`;
   const state = stateFrom({ ...page });
   let timer = null;
@@ -250,20 +242,13 @@ function mount(root) {
     input.addEventListener("change", () => setField(key, input.value));
     return { key, input, node: el("div", { class: "explorer-field" }, el("label", { for: id, text: label }), input) };
   };
-  const sizeFields = [
-    field("H", "Input height H"),
-    field("W", "Input width W"),
-    field("kH", "Kernel height kH"),
-    field("kW", "Kernel width kW"),
-    field("cIn", "Input channels C_in"),
-    field("cOut", "Output channels C_out"),
-  ];
+  const sizeFields = SIZE_KEYS.map((key) => field(key, t.labels[key]));
   const geometryFields = [
-    field("stride", "Stride s"),
-    field("padding", "Padding p (integer, same or valid)", { inputmode: "text" }),
-    field("dilation", "Dilation d"),
-    field("groups", "Groups g"),
-    field("outputPadding", "Output padding"),
+    field("stride", t.labels.stride),
+    field("padding", t.labels.padding, { inputmode: "text" }),
+    field("dilation", t.labels.dilation),
+    field("groups", t.labels.groups),
+    field("outputPadding", t.labels.outputPadding),
   ];
   const fields = Object.fromEntries([...sizeFields, ...geometryFields].map((f) => [f.key, f]));
 
@@ -275,13 +260,13 @@ function mount(root) {
   const modeSelect = el(
     "select",
     { id: `${uid}-mode`, name: "mode", onchange: (e) => setMode(e.target.value) },
-    el("option", { value: "conv2d", text: "convolution layer (conv2d)" }),
-    el("option", { value: "transposed", text: "transposed convolution" }),
+    el("option", { value: "conv2d", text: t.modes.conv2d }),
+    el("option", { value: "transposed", text: t.modes.transposed }),
   );
   const paddingModeSelect = el(
     "select",
     { id: `${uid}-paddingMode`, name: "paddingMode", onchange: (e) => update({ paddingMode: e.target.value }) },
-    PADDING_MODES.map((m) => el("option", { value: m, text: m })),
+    PADDING_MODES.map((m) => el("option", { value: m, text: t.paddingModes[m] })),
   );
   const biasBox = el("input", { type: "checkbox", id: `${uid}-useBias`, name: "useBias", onchange: (e) => setBias(e.target.checked) });
   const biasValues = el("input", {
@@ -294,63 +279,63 @@ function mount(root) {
   const flipBox = el("input", { type: "checkbox", id: `${uid}-flip`, name: "flip", onchange: (e) => update({ flip: e.target.checked }) });
   const xText = el("textarea", { id: `${uid}-x`, name: "x", rows: 6, spellcheck: "false", onchange: (e) => setValues("x", e.target.value) });
   const wText = el("textarea", { id: `${uid}-w`, name: "w", rows: 6, spellcheck: "false", onchange: (e) => setValues("w", e.target.value) });
-  const viewRadios = Object.entries(VIEWS).map(([key, label]) => {
+  const viewRadios = VIEWS.map((key) => {
     const id = `${uid}-view-${key}`;
     const radio = el("input", { type: "radio", name: `${uid}-view`, id, value: key, onchange: () => update({ view: key }) });
-    return { key, radio, node: el("div", { class: "explorer-radio" }, radio, el("label", { for: id, text: label })) };
+    return { key, radio, node: el("div", { class: "explorer-radio" }, radio, el("label", { for: id, text: t.views[key] })) };
   });
   const button = (text, onclick, cls) => el("button", { type: "button", class: cls, onclick, text });
-  const firstButton = button("First", () => go(0), "explorer-first");
-  const prevButton = button("Previous", () => go(state.position - 1), "explorer-prev");
-  const playButton = button("Play", () => (state.playing ? pause() : play()), "explorer-play");
-  const nextButton = button("Next", () => go(state.position + 1), "explorer-next");
-  const resetButton = button("Reset to this page's settings", () => reset(), "explorer-reset");
+  const firstButton = button(t.first, () => go(0), "explorer-first");
+  const prevButton = button(t.previous, () => go(state.position - 1), "explorer-prev");
+  const playButton = button(t.play, () => (state.playing ? pause() : play()), "explorer-play");
+  const nextButton = button(t.next, () => go(state.position + 1), "explorer-next");
+  const resetButton = button(t.reset, () => reset(), "explorer-reset");
 
   const controls = el(
     "form",
-    { class: "explorer-controls", onsubmit: (e) => e.preventDefault(), "aria-label": "Explorer settings" },
+    { class: "explorer-controls", onsubmit: (e) => e.preventDefault(), "aria-label": t.settings },
     el(
       "fieldset",
       {},
-      el("legend", { text: "Start from" }),
-      el("div", { class: "explorer-field" }, el("label", { for: presetSelect.id, text: "Preset" }), presetSelect),
-      el("div", { class: "explorer-field" }, el("label", { for: modeSelect.id, text: "Operation" }), modeSelect),
+      el("legend", { text: t.startFrom }),
+      el("div", { class: "explorer-field" }, el("label", { for: presetSelect.id, text: t.preset }), presetSelect),
+      el("div", { class: "explorer-field" }, el("label", { for: modeSelect.id, text: t.operation }), modeSelect),
       resetButton,
     ),
-    el("fieldset", {}, el("legend", { text: "Sizes" }), sizeFields.map((f) => f.node)),
+    el("fieldset", {}, el("legend", { text: t.sizes }), sizeFields.map((f) => f.node)),
     el(
       "fieldset",
       {},
-      el("legend", { text: "Geometry" }),
+      el("legend", { text: t.geometry }),
       geometryFields.map((f) => f.node),
-      el("div", { class: "explorer-field explorer-padding-mode" }, el("label", { for: paddingModeSelect.id, text: "Padding mode" }), paddingModeSelect),
+      el("div", { class: "explorer-field explorer-padding-mode" }, el("label", { for: paddingModeSelect.id, text: t.paddingMode }), paddingModeSelect),
     ),
     el(
       "fieldset",
       {},
-      el("legend", { text: "Bias and flip" }),
-      el("div", { class: "explorer-check" }, biasBox, el("label", { for: biasBox.id, text: "Add a bias" })),
-      el("div", { class: "explorer-field" }, el("label", { for: biasValues.id, text: "Bias values, one per output channel" }), biasValues),
-      el("div", { class: "explorer-check explorer-flip" }, flipBox, el("label", { for: flipBox.id, text: "True convolution (rotate each kernel 180°)" })),
+      el("legend", { text: t.biasAndFlip }),
+      el("div", { class: "explorer-check" }, biasBox, el("label", { for: biasBox.id, text: t.addBias })),
+      el("div", { class: "explorer-field" }, el("label", { for: biasValues.id, text: t.biasValues }), biasValues),
+      el("div", { class: "explorer-check explorer-flip" }, flipBox, el("label", { for: flipBox.id, text: t.flip })),
     ),
     el(
       "fieldset",
       { class: "explorer-values" },
-      el("legend", { text: "Values (type or paste; a blank line between matrices)" }),
-      el("div", { class: "explorer-field" }, el("label", { for: xText.id, text: "Input x, one matrix per channel" }), xText),
-      el("div", { class: "explorer-field" }, el("label", { for: wText.id, text: "Kernels w, one matrix per (filter, channel)" }), wText),
+      el("legend", { text: t.values }),
+      el("div", { class: "explorer-field" }, el("label", { for: xText.id, text: t.inputValues }), xText),
+      el("div", { class: "explorer-field" }, el("label", { for: wText.id, text: t.kernelValues }), wText),
     ),
   );
-  const viewSet = el("fieldset", { class: "explorer-views" }, el("legend", { text: "View of the same number" }), viewRadios.map((r) => r.node));
-  const stepper = el("div", { class: "explorer-stepper", role: "group", "aria-label": "Move the window" }, firstButton, prevButton, playButton, nextButton);
+  const viewSet = el("fieldset", { class: "explorer-views" }, el("legend", { text: t.viewLegend }), viewRadios.map((r) => r.node));
+  const stepper = el("div", { class: "explorer-stepper", role: "group", "aria-label": t.stepper }, firstButton, prevButton, playButton, nextButton);
   const status = el("p", { class: "explorer-status", "aria-live": "polite" });
   const message = el("p", { class: "explorer-message", role: "alert" });
   const sizes = el("div", { class: "explorer-sizes" });
-  const picture = el("div", { class: "explorer-picture", tabindex: "0", role: "region", "aria-label": "Input, kernels and output" });
+  const picture = el("div", { class: "explorer-picture", tabindex: "0", role: "region", "aria-label": t.picture });
   const arithmetic = el("div", { class: "explorer-arithmetic" });
   const flipNote = el("p", { class: "explorer-flip-note" });
   live.append(
-    el("p", { class: "explorer-title", text: "Convolution explorer" }),
+    el("p", { class: "explorer-title", text: t.title }),
     message,
     el("div", { class: "explorer-body" }, stepper, status, picture, viewSet, arithmetic, flipNote),
     sizes,
@@ -384,11 +369,11 @@ function mount(root) {
   }
   function setField(key, text) {
     pause();
-    if (key in SIZE_NAMES) {
+    if (SIZE_KEYS.includes(key)) {
       let n;
       try {
-        n = parseInteger(text, SIZE_NAMES[key]);
-        if (n < 1 || n > LIMITS[key]) throw new Error(`${SIZE_NAMES[key]} must be between 1 and ${LIMITS[key]} in the explorer; got ${n}`);
+        n = parseInteger(text, t.sizeNames[key], t);
+        if (n < 1 || n > LIMITS[key]) throw new Error(t.outOfRange(t.sizeNames[key], LIMITS[key], n));
       } catch (error) {
         update({ inputError: error.message, badField: { key, text } });
         return;
@@ -424,15 +409,15 @@ function mount(root) {
     pause();
     let blocks;
     try {
-      blocks = parseMatrices(text, which === "x" ? "input x" : "kernels w");
+      blocks = parseMatrices(text, t.fields[which], t);
       const rows = blocks[0].length;
       const cols = blocks[0][0].length;
       if (blocks.some((m) => m.length !== rows || m[0].length !== cols)) {
-        throw new Error(`${which === "x" ? "input x" : "kernels w"}: every matrix must have the shape of the first, ${rows} by ${cols}`);
+        throw new Error(t.unequalShapes(t.fields[which], rows, cols));
       }
       const limit = which === "x" ? [LIMITS.H, LIMITS.W, LIMITS.cIn] : [LIMITS.kH, LIMITS.kW, LIMITS.cOut * LIMITS.cIn];
       if (rows > limit[0] || cols > limit[1] || blocks.length > limit[2]) {
-        throw new Error(`${which === "x" ? "input x" : "kernels w"}: at most ${limit[2]} matrices of ${limit[0]} by ${limit[1]} in the explorer`);
+        throw new Error(t.tooMany(t.fields[which], limit[2], limit[0], limit[1]));
       }
     } catch (error) {
       update({ inputError: error.message });
@@ -446,8 +431,7 @@ function mount(root) {
     const d = dims();
     const fixed = state.mode === "transposed" ? d.cIn : Math.max(1, Math.floor(d.cIn / d.g));
     if (blocks.length % fixed) {
-      const what = state.mode === "transposed" ? "C_in" : "C_in / groups";
-      update({ inputError: `kernels w: ${blocks.length} matrices given; the count must be a multiple of ${what} = ${fixed}` });
+      update({ inputError: t.kernelCount(blocks.length, state.mode !== "transposed", fixed) });
       return;
     }
     const n = blocks.length / fixed;
@@ -463,7 +447,7 @@ function mount(root) {
   }
   function setBiasValues(text) {
     try {
-      const [values] = parseMatrices(text.replace(/[\n;]+/g, " "), "bias values");
+      const [values] = parseMatrices(text.replace(/[\n;]+/g, " "), t.fields.bias, t);
       update({ bias: values[0], useBias: true, inputError: null });
     } catch (error) {
       update({ inputError: error.message });
@@ -473,7 +457,7 @@ function mount(root) {
     if (!keepPlaying) pause();
     let count = 1;
     try {
-      count = compute(state).count;
+      count = compute(state, t).count;
     } catch {
       count = 1;
     }
@@ -498,7 +482,7 @@ function mount(root) {
     const d = dims();
     presetSelect.value = state.preset in presets ? state.preset : presetSelect.value;
     modeSelect.value = state.mode;
-    for (const key of Object.keys(SIZE_NAMES)) fields[key].input.value = state.badField?.key === key ? state.badField.text : String(d[key]);
+    for (const key of SIZE_KEYS) fields[key].input.value = state.badField?.key === key ? state.badField.text : String(d[key]);
     for (const key of ["stride", "padding", "dilation", "groups", "outputPadding"]) fields[key].input.value = state[key];
     fields.outputPadding.node.hidden = state.mode !== "transposed";
     controls.querySelector(".explorer-padding-mode").hidden = state.mode === "transposed";
@@ -514,7 +498,7 @@ function mount(root) {
     }
     for (const r of viewRadios) r.radio.checked = r.key === state.view;
     viewSet.hidden = state.mode === "transposed";
-    playButton.textContent = state.playing ? "Pause" : "Play";
+    playButton.textContent = state.playing ? t.pause : t.play;
     playButton.setAttribute("aria-pressed", String(state.playing));
 
     // re-rendering replaces the cells: keep the keyboard focus on the cell of the same index
@@ -522,9 +506,9 @@ function mount(root) {
     const focusKey = focused?.dataset?.i === undefined ? null : JSON.stringify({ ...focused.dataset });
     let result;
     try {
-      result = compute(state);
+      result = compute(state, t);
     } catch (error) {
-      message.textContent = `This setting is not possible: ${error.message}.`;
+      message.textContent = t.impossible(t.arithmetic(error.message));
       message.hidden = false;
       root.querySelector(".explorer-body").hidden = true;
       sizes.replaceChildren(sizeFormula(null));
@@ -561,8 +545,8 @@ function mount(root) {
       const [p0, p1] = r.pads[axis];
       return `${name}_out = ⌊(${name} + p_before + p_after − d·(k − 1) − 1) / s⌋ + 1 = ⌊(${n} + ${p0} + ${p1} − ${dd}·(${k} − 1) − 1) / ${s}⌋ + 1 = ${out[axis + 1]}`;
     });
-    const link = el("a", { href: r.kind === "transposed" ? links.transposedSize : links.size, text: "the output-size theorem" });
-    box.append(el("p", { class: "explorer-formula-title" }, "Output size (", link, "):"), ...lines.map((t) => el("p", { class: "explorer-formula-line", text: t })));
+    const link = el("a", { href: r.kind === "transposed" ? links.transposedSize : links.size, text: t.sizeTheorem });
+    box.append(el("p", { class: "explorer-formula-title" }, t.sizeTitle, link, "):"), ...lines.map((line) => el("p", { class: "explorer-formula-line", text: line })));
     return box;
   }
 
@@ -584,33 +568,33 @@ function mount(root) {
     const dl = Array.isArray(opts.dilation) ? opts.dilation : [opts.dilation, opts.dilation];
     const groups = opts.groups;
     const cg = r.cIn / groups;
-    const t = Math.floor(o / (r.cOut / groups));
-    status.textContent = `Output y[${o}, ${i}, ${j}]: position ${r.position + 1} of ${r.count}.`;
+    const group = Math.floor(o / (r.cOut / groups));
+    status.textContent = t.convStatus(`y[${o}, ${i}, ${j}]`, r.position + 1, r.count);
     // the inputs, padded, with the taps of the current window marked
     const taps = new Set(list.map((q) => `${q.c}:${s[0] * i + dl[0] * q.u}:${s[1] * j + dl[1] * q.v}`));
     const [[pt, pb], [pl, pr]] = r.pads;
     const inputs = state.x.map((channel, c) => {
       const rows = Array.from({ length: r.H + pt + pb }, (_, a) => Array.from({ length: r.W + pl + pr }, (_, b) => [a, b]));
-      const read = c >= t * cg && c < (t + 1) * cg;
+      const read = c >= group * cg && c < (group + 1) * cg;
       return panel(
-        `x[${c}]${read ? "" : ` (not read by output channel ${o})`}`,
-        grid(rows, `input channel ${c}, padded by ${pt}, ${pb} rows and ${pl}, ${pr} columns (${opts.paddingMode})`, (_, a, b) => {
+        `x[${c}]${read ? "" : ` (${t.notRead(o)})`}`,
+        grid(rows, t.inputCaption(c, pt, pb, pl, pr, opts.paddingMode), (_, a, b) => {
           const sr = sourceIndex(a, r.H, pt, opts.paddingMode);
           const sc = sourceIndex(b, r.W, pl, opts.paddingMode);
           const isPad = a < pt || a >= pt + r.H || b < pl || b >= pl + r.W;
           const value = sr === null || sc === null ? 0 : channel[sr][sc];
           const inWindow = taps.has(`${c}:${a}:${b}`);
-          return el("td", { class: `cell input${isPad ? " pad" : ""}${inWindow ? " window" : ""}`, title: isPad ? "padding" : null }, fmt(value));
+          return el("td", { class: `cell input${isPad ? " pad" : ""}${inWindow ? " window" : ""}`, title: isPad ? t.padCell : null }, fmt(value));
         }),
       );
     });
     const kernels = w[o].map((k, cc) =>
-      panel(`w[${o}, ${cc}]${state.flip ? " rotated 180°" : ""}`, grid(k, `kernel of output channel ${o}, input channel ${t * cg + cc}${state.flip ? ", as applied (rotated)" : ""}`, (v) => el("td", { class: "cell kernel" }, fmt(v)))),
+      panel(`w[${o}, ${cc}]${state.flip ? ` ${t.rotated}` : ""}`, grid(k, t.kernelCaption(o, group * cg + cc, state.flip), (v) => el("td", { class: "cell kernel" }, fmt(v)))),
     );
     const outputs = r.y.map((channel, oo) =>
       panel(
         `y[${oo}]`,
-        grid(channel, `output channel ${oo}; choose a cell to move the window there`, (v, a, b) => {
+        grid(channel, t.outputCaption(oo), (v, a, b) => {
           const current = oo === o && a === i && b === j;
           return el(
             "td",
@@ -631,18 +615,16 @@ function mount(root) {
       ),
     );
     picture.replaceChildren(
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Input (padding hatched; the window's taps outlined)" }), ...inputs),
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: state.flip ? "Kernels, rotated 180° (true convolution)" : "Kernels (cross-correlation, as CNNs compute)" }), ...kernels),
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Output" }), ...outputs),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.inputRow }), ...inputs),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: state.flip ? t.kernelRowFlipped : t.kernelRow }), ...kernels),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.outputRow }), ...outputs),
     );
     arithmetic.replaceChildren(...viewOf(r));
     // the flip: where the symmetric kernel hides the difference
     const changed = r.y.flat(2).filter((v, k) => v !== r.other.flat(2)[k]).length;
-    const flipLink = el("a", { href: links.flip, text: "convolution is correlation with the rotated kernel" });
+    const flipLink = el("a", { href: links.flip, text: t.flipLink });
     flipNote.replaceChildren(
-      changed === 0
-        ? `Rotating the kernels by 180° changes none of the ${r.count} outputs here: these kernels read the same rotated, so cross-correlation and true convolution agree (`
-        : `Rotating the kernels by 180° changes ${changed} of the ${r.count} outputs: with these kernels cross-correlation and true convolution differ (`,
+      changed === 0 ? t.flipNone(r.count) : t.flipSome(changed, r.count),
       flipLink,
       ").",
     );
@@ -659,16 +641,16 @@ function mount(root) {
     const out = [head];
     const link = (key, text) => el("a", { href: links[key], text });
     const resultLine = (label, total) =>
-      el("p", { class: "explorer-result" }, `${label} = `, el("span", { class: "explorer-value", "data-value": fmt(value), text: fmt(value) }), total === value ? "" : " (check failed)");
+      el("p", { class: "explorer-result" }, `${label} = `, el("span", { class: "explorer-value", "data-value": fmt(value), text: fmt(value) }), total === value ? "" : t.checkFailed);
     const channels = [...new Set(list.map((q) => q.c))];
     if (state.view === "sum") {
-      head.append(`y[${o}, ${i}, ${j}] = Σ over channels c, rows u, columns v of x[c, s·${i} + d·u − p, s·${j} + d·v − p] · w[${o}, c, u, v]${bias === null ? "" : " + bias"} (`, link(r.cIn > 1 ? "layer" : "sum", r.cIn > 1 ? "the layer's definition" : "the definition"), ")");
+      head.append(t.sumHead(`y[${o}, ${i}, ${j}]`, o, i, j, bias !== null), link(r.cIn > 1 ? "layer" : "sum", r.cIn > 1 ? t.layerDefinition : t.definition), ")");
       const partials = channels.map((c) => {
         const qs = list.filter((q) => q.c === c);
         return el(
           "p",
           { class: "explorer-terms", "data-channel": c },
-          `channel ${c}: `,
+          t.channel(c),
           ...qs.flatMap((q, k) => [k ? " + " : "", el("span", { class: `term${q.row === null ? " term-pad" : ""}`, "data-x": fmt(q.x), "data-w": fmt(q.w) }, product(q))]),
           ` = ${fmt(sumOf(qs))}`,
         );
@@ -676,28 +658,28 @@ function mount(root) {
       out.push(...partials);
       const total = sumOf(list) + (bias ?? 0);
       if (channels.length > 1 || bias !== null) {
-        out.push(el("p", { class: "explorer-terms-total" }, `sum over channels: ${channels.map((c) => fmt(sumOf(list.filter((q) => q.c === c)))).join(" + ")}${biasText} = ${fmt(total)}`));
+        out.push(el("p", { class: "explorer-terms-total" }, `${t.sumOverChannels}: ${channels.map((c) => fmt(sumOf(list.filter((q) => q.c === c)))).join(" + ")}${biasText} = ${fmt(total)}`));
       }
       out.push(resultLine(`y[${o}, ${i}, ${j}]`, total));
       out.push(whereFrom(r));
     } else if (state.view === "dot") {
-      head.append("The window read, flattened in (c, u, v) order, dotted with the flattened kernel (", link("dot", "the Hadamard–dot theorem"), "):");
+      head.append(t.dotHead, link("dot", t.dotTheorem), "):");
       const total = sumOf(list) + (bias ?? 0);
       out.push(
-        el("p", { class: "explorer-vector" }, `window vector: [${list.map((q) => fmt(q.x)).join(", ")}]`),
-        el("p", { class: "explorer-vector" }, `kernel vector: [${list.map((q) => fmt(q.w)).join(", ")}]`),
-        el("p", { class: "explorer-terms" }, `dot product: ${list.map((q) => `${fmt(q.x)}·${fmt(q.w)}`).join(" + ")} = ${fmt(sumOf(list))}${biasText}`),
+        el("p", { class: "explorer-vector" }, `${t.windowVector}: [${list.map((q) => fmt(q.x)).join(", ")}]`),
+        el("p", { class: "explorer-vector" }, `${t.kernelVector}: [${list.map((q) => fmt(q.w)).join(", ")}]`),
+        el("p", { class: "explorer-terms" }, `${t.dotProduct}: ${list.map((q) => `${fmt(q.x)}·${fmt(q.w)}`).join(" + ")} = ${fmt(sumOf(list))}${biasText}`),
         resultLine(`y[${o}, ${i}, ${j}]`, total),
       );
     } else if (state.view === "im2col") {
       const col = i * r.Wo + j;
       const rows = list.length;
-      head.append(`im2col: the output is the weight matrix (${r.cOut} × ${rows}) times the im2col matrix (${rows} × ${r.Ho * r.Wo}); entry (${o}, ${col}) is row ${o} times column ${col} = ${i}·${r.Wo} + ${j} (`, link("im2col", "the im2col theorem"), "):");
+      head.append(t.im2colHead(r.cOut, rows, r.Ho * r.Wo, o, col, i, r.Wo, j), link("im2col", t.im2colTheorem), "):");
       const total = sumOf(list) + (bias ?? 0);
       out.push(
-        el("p", { class: "explorer-vector" }, `column ${col} of the im2col matrix (the window): [${list.map((q) => fmt(q.x)).join(", ")}]ᵀ`),
-        el("p", { class: "explorer-vector" }, `row ${o} of the weight matrix (filter ${o}): [${list.map((q) => fmt(q.w)).join(", ")}]`),
-        el("p", { class: "explorer-terms" }, `row × column = ${fmt(sumOf(list))}${biasText}`),
+        el("p", { class: "explorer-vector" }, `${t.im2colColumn(col)}: [${list.map((q) => fmt(q.x)).join(", ")}]ᵀ`),
+        el("p", { class: "explorer-vector" }, `${t.weightRow(o)}: [${list.map((q) => fmt(q.w)).join(", ")}]`),
+        el("p", { class: "explorer-terms" }, `${t.rowTimesColumn} = ${fmt(sumOf(list))}${biasText}`),
         resultLine(`y[${o}, ${i}, ${j}]`, total),
       );
     } else {
@@ -712,15 +694,15 @@ function mount(root) {
       const flat = state.x.flat(2);
       const sorted = [...entries.keys()].sort((a, b) => a - b);
       const total = sorted.reduce((acc, k) => acc + entries.get(k) * flat[k], 0) + (bias ?? 0);
-      head.append(`The convolution matrix T (${r.cOut * r.Ho * r.Wo} × ${n}) maps the flattened input to the flattened output; row ${rowIndex} = ${o}·${r.Ho * r.Wo} + ${i}·${r.Wo} + ${j} holds the weights of the pixels this output reads (`, link("matrix", "the convolution-matrix theorem"), "):");
-      const rowText = n <= 64 ? `[${Array.from({ length: n }, (_, k) => fmt(entries.get(k) ?? 0)).join(", ")}]` : `zero except the ${sorted.length} entries below`;
+      head.append(t.matrixHead(r.cOut * r.Ho * r.Wo, n, rowIndex, o, r.Ho * r.Wo, i, r.Wo, j), link("matrix", t.matrixTheorem), "):");
+      const rowText = n <= 64 ? `[${Array.from({ length: n }, (_, k) => fmt(entries.get(k) ?? 0)).join(", ")}]` : t.zeroExcept(sorted.length);
       out.push(
-        el("p", { class: "explorer-vector" }, `row ${rowIndex} of T: ${rowText}`),
-        el("p", { class: "explorer-vector" }, `nonzero entries: ${sorted.length ? sorted.map((k) => `T[${rowIndex}, ${k}] = ${fmt(entries.get(k))}`).join(", ") : "none (the window reads only zero padding)"}`),
-        el("p", { class: "explorer-terms" }, `row · flattened input = ${sorted.length ? sorted.map((k) => `${fmt(entries.get(k))}·${fmt(flat[k])}`).join(" + ") : "0"} = ${fmt(total - (bias ?? 0))}${biasText}`),
+        el("p", { class: "explorer-vector" }, `${t.rowOfT(rowIndex)}: ${rowText}`),
+        el("p", { class: "explorer-vector" }, `${t.nonzeroEntries}: ${sorted.length ? sorted.map((k) => `T[${rowIndex}, ${k}] = ${fmt(entries.get(k))}`).join(", ") : t.onlyPadding}`),
+        el("p", { class: "explorer-terms" }, `${t.rowTimesInput} = ${sorted.length ? sorted.map((k) => `${fmt(entries.get(k))}·${fmt(flat[k])}`).join(" + ") : "0"} = ${fmt(total - (bias ?? 0))}${biasText}`),
         resultLine(`y[${o}, ${i}, ${j}]`, total),
       );
-      if (opts.paddingMode !== "zeros") out.push(el("p", { class: "explorer-note", text: `With ${opts.paddingMode} padding a pixel read by several taps gets their weights added in its column.` }));
+      if (opts.paddingMode !== "zeros") out.push(el("p", { class: "explorer-note", text: t.addedWeights(opts.paddingMode) }));
     }
     return out;
   }
@@ -732,11 +714,11 @@ function mount(root) {
         "li",
         {},
         q.row === null
-          ? `tap (u, v) = (${q.u}, ${q.v}) of channel ${q.c} reads zero padding: 0 × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = 0 × ${fmt(q.w)}`
-          : `tap (u, v) = (${q.u}, ${q.v}): x[${q.c}, ${q.row}, ${q.col}] × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = ${fmt(q.x)} × ${fmt(q.w)} = ${fmt(q.x * q.w)}`,
+          ? t.tapPad(q.u, q.v, q.c, `0 × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = 0 × ${fmt(q.w)}`)
+          : t.tapRead(q.u, q.v, `x[${q.c}, ${q.row}, ${q.col}] × w[${o}, ${q.c % (r.cIn / r.opts.groups)}, ${q.u}, ${q.v}] = ${fmt(q.x)} × ${fmt(q.w)} = ${fmt(q.x * q.w)}`),
       ),
     );
-    return el("details", { class: "explorer-where", open: state.whereOpen, ontoggle: (e) => (state.whereOpen = e.target.open) }, el("summary", { text: `Where each of the ${list.length} products comes from` }), el("ul", {}, items));
+    return el("details", { class: "explorer-where", open: state.whereOpen, ontoggle: (e) => (state.whereOpen = e.target.open) }, el("summary", { text: t.whereFrom(list.length) }), el("ul", {}, items));
   }
 
   function renderTransposed(r) {
@@ -746,14 +728,14 @@ function mount(root) {
     const p = Array.isArray(opts.padding) ? opts.padding : [opts.padding, opts.padding];
     const [cOut, Ho, Wo] = shape(r.y);
     const og = cOut / opts.groups;
-    const t = Math.floor(c / (r.cIn / opts.groups));
+    const group = Math.floor(c / (r.cIn / opts.groups));
     const value = state.x[c][i][j];
-    status.textContent = `Input x[${c}, ${i}, ${j}] = ${fmt(value)} stamps its kernels: stamp ${r.position + 1} of ${r.count}.`;
+    status.textContent = t.stampStatus(`x[${c}, ${i}, ${j}]`, fmt(value), r.position + 1, r.count);
     const stamps = [];
     for (let oo = 0; oo < og; oo++) {
       for (let u = 0; u < r.kH; u++) {
         for (let v = 0; v < r.kW; v++) {
-          const o = t * og + oo;
+          const o = group * og + oo;
           const a = s[0] * i + dl[0] * u - p[0];
           const b = s[1] * j + dl[1] * v - p[1];
           stamps.push({ o, oo, u, v, a, b, inside: a >= 0 && a < Ho && b >= 0 && b < Wo, wv: w[c][oo][u][v] });
@@ -764,7 +746,7 @@ function mount(root) {
     const inputs = state.x.map((channel, cc) =>
       panel(
         `x[${cc}]`,
-        grid(channel, `input channel ${cc}; choose a cell to stamp from there`, (v, a, b) => {
+        grid(channel, t.stampCaption(cc), (v, a, b) => {
           const current = cc === c && a === i && b === j;
           return el(
             "td",
@@ -784,28 +766,28 @@ function mount(root) {
         }),
       ),
     );
-    const kernels = w[c].map((k, oo) => panel(`w[${c}, ${oo}]`, grid(k, `kernel input channel ${c} stamps onto output channel ${t * og + oo}`, (v) => el("td", { class: "cell kernel" }, fmt(v)))));
-    const outGrid = (arr, label, cls) =>
+    const kernels = w[c].map((k, oo) => panel(`w[${c}, ${oo}]`, grid(k, t.stampKernelCaption(c, group * og + oo), (v) => el("td", { class: "cell kernel" }, fmt(v)))));
+    const outGrid = (arr, cls) =>
       arr.map((channel, o) =>
         panel(
-          `${label} y[${o}]`,
-          grid(channel, `${label} output channel ${o}${cls === "partial" ? "; the cells this stamp adds to are outlined" : ""}`, (v, a, b) =>
+          cls === "partial" ? t.partialPanel(o) : t.finalPanel(o),
+          grid(channel, cls === "partial" ? t.partialCaption(o) : t.finalCaption(o), (v, a, b) =>
             el("td", { class: `cell output ${cls}${cls === "partial" && hit.has(`${o}:${a}:${b}`) ? " window" : ""}`, "data-o": o, "data-i": a, "data-j": b }, fmt(v)),
           ),
         ),
       );
     picture.replaceChildren(
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Input (choose a value to stamp)" }), ...inputs),
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Kernels" }), ...kernels),
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: `Output after ${r.position + 1} of ${r.count} stamps, bias not yet added` }), ...outGrid(r.partial, "partial", "partial")),
-      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: "Output after every stamp" + (opts.bias === null ? "" : " and the bias") }), ...outGrid(r.y, "final", "final")),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.stampInputRow }), ...inputs),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.stampKernelRow }), ...kernels),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.partialRow(r.position + 1, r.count) }), ...outGrid(r.partial, "partial")),
+      el("div", { class: "explorer-row" }, el("p", { class: "explorer-row-title", text: t.finalRow(opts.bias !== null) }), ...outGrid(r.y, "final")),
     );
     const head = el(
       "p",
       { class: "explorer-view-title" },
-      `x[${c}, ${i}, ${j}] = ${fmt(value)} adds ${fmt(value)} × w[${c}, o, u, v] to y[o, s·${i} + d·u − p, s·${j} + d·v − p] (`,
-      el("a", { href: links.transposed, text: "the definition" }),
-      "); overlapping stamps add up:",
+      t.stampHead(`x[${c}, ${i}, ${j}]`, fmt(value), c, i, j),
+      el("a", { href: links.transposed, text: t.definition }),
+      t.stampTail,
     );
     const items = stamps.map((q) =>
       el(
@@ -813,7 +795,7 @@ function mount(root) {
         { class: q.inside ? "stamp" : "stamp cropped" },
         q.inside
           ? `y[${q.o}, ${q.a}, ${q.b}] += ${fmt(value)} × ${fmt(q.wv)} = ${fmt(value * q.wv)}`
-          : `tap (${q.u}, ${q.v}) lands at (${q.a}, ${q.b}), outside the output: cropped by the padding`,
+          : t.cropped(q.u, q.v, q.a, q.b),
       ),
     );
     arithmetic.replaceChildren(head, el("ul", { class: "explorer-stamps" }, items));
@@ -830,7 +812,8 @@ export function mountAll(doc = document) {
     } catch (error) {
       // keep the static figure, and say why the live explorer is missing
       root.classList.remove("is-live");
-      root.prepend(el("p", { class: "explorer-message", role: "alert", text: `The interactive explorer could not start: ${error.message}` }));
+      const t = words(languageOf(doc));
+      root.prepend(el("p", { class: "explorer-message", role: "alert", text: t.cannotStart(t.arithmetic(error.message)) }));
     }
   }
 }
