@@ -28,6 +28,31 @@ NAV = re.compile(r"<nav class=\"[^\"]*bd-docs-nav.*?</nav>", re.S)
 NAV_LINK = re.compile(r'<a class="reference internal" href="([^"#]+)"')
 
 
+# What the book says in each edition's language, where the site's <html lang> names it.
+BOOK_WORDS = {
+    "en": {
+        "contents": "Contents",
+        "version": "Version",
+        "cite": "How to cite",
+        "solution": "Solution to Exercise",
+        "solutions": "Solutions to the exercises of chapter",
+    },
+    "es": {
+        "contents": "Contenido",
+        "version": "Versión",
+        "cite": "Cómo citar",
+        "solution": "Solución a Ejercicio",
+        "solutions": "Soluciones de los ejercicios del capítulo",
+    },
+}
+
+
+@pytest.fixture(scope="module")
+def words(site: Path) -> dict[str, str]:
+    lang = re.search(r'<html[^>]*\blang="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    return BOOK_WORDS[lang[1] if lang else "en"]
+
+
 def squash(text: str) -> str:
     """Text without whitespace, ligatures undone (pypdf reads "ﬀ" as one character)."""
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
@@ -90,10 +115,10 @@ def test_every_numbered_element_has_the_htmls_number_in_the_htmls_order(site: Pa
     assert not missing, f"{len(missing)} of {count} numbered elements not found in order in the PDF: {missing[:10]}"
 
 
-def test_the_outline_has_the_contents_and_one_numbered_chapter_per_page(site: Path) -> None:
+def test_the_outline_has_the_contents_and_one_numbered_chapter_per_page(site: Path, words) -> None:
     top = [item.title for item in reader().outline if not isinstance(item, list)]
     pages = chapters(site)
-    assert squash(top[0]) == "Contents", top[:3]
+    assert squash(top[0]) == squash(words["contents"]), top[:3]
     assert len(top) == 1 + len(pages), (len(top), len(pages))
     for number, (title, page) in enumerate(zip(top[1:], pages, strict=True), start=1):
         assert squash(title).startswith(str(number)), (title, page.name)
@@ -115,21 +140,22 @@ def test_no_unresolved_reference_and_no_raw_tex() -> None:
     assert not raw, f"TeX source left in the PDF: {raw[:5]}"
 
 
-def test_title_page_gives_the_version_and_the_citation() -> None:
+def test_title_page_gives_the_version_and_the_citation(words) -> None:
     version = re.search(r'__version__ = "([^"]+)"', (ROOT / "src" / "convdot" / "_version.py").read_text())[1]
     first = squash(reader().pages[0].extract_text())
-    assert squash(f"Version {version}") in first
-    assert squash("How to cite") in first
+    assert squash(f"{words['version']} {version}") in first
+    assert squash(words["cite"]) in first
 
 
-def test_every_solution_is_printed_after_its_chapters_exercises(site: Path) -> None:
+def test_every_solution_is_printed_after_its_chapters_exercises(site: Path, words) -> None:
     expected = sum(
         len(re.findall(r'<div class="solution\b', page.read_text(encoding="utf-8"))) for page in chapters(site)
     )
     text = squash(pdf_text())
     assert expected > 0
-    assert text.count("SolutiontoExercise") == expected, (text.count("SolutiontoExercise"), expected)
-    assert squash("Solutions to the exercises of chapter") in text
+    solution = squash(words["solution"])
+    assert text.count(solution) == expected, (text.count(solution), expected)
+    assert squash(words["solutions"]) in text
 
 
 def test_internal_links_reach_named_destinations() -> None:

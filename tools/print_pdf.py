@@ -51,34 +51,65 @@ def cff_fields(path: Path = ROOT / "CITATION.cff") -> dict[str, str]:
     return fields
 
 
-def citation(fields: dict[str, str], year: str) -> str:
+# The book's own words, in the language of the edition printed (the site's <html lang>).
+WORDS = {
+    "en": {
+        "version": "Version",
+        "cite": "How to cite.",
+        "numbers": "Theorem, definition, figure, exercise and equation numbers are those of the HTML edition of "
+        "the same version, and every label is the anchor of its HTML element.",
+        "licence": "Text CC BY 4.0, code BSD-3-Clause. "
+        "Every number in this book was computed by the library while the site was built.",
+        "contents": "Contents",
+        "solutions": "Solutions to the exercises of chapter {n}",
+        "its_solution": '<a href="{href}">Its solution</a> is at the end of this chapter.',
+    },
+    "es": {
+        "version": "Versión",
+        "cite": "Cómo citar.",
+        "numbers": "Los números de teoremas, definiciones, figuras, ejercicios y ecuaciones son los de la edición "
+        "HTML de la misma versión, y cada etiqueta es el ancla de su elemento HTML.",
+        "licence": "Texto CC BY 4.0, código BSD-3-Clause. "
+        "Cada número de este libro lo calculó la biblioteca mientras se construía el sitio.",
+        "contents": "Contenido",
+        "solutions": "Soluciones de los ejercicios del capítulo {n}",
+        "its_solution": '<a href="{href}">Su solución</a> está al final de este capítulo.',
+    },
+}
+
+
+def language_of(site: Path) -> str:
+    """The edition's language, from its front page's <html lang> (English when it names none)."""
+    found = re.search(r'<html[^>]*\blang="([^"]+)"', (site / "index.html").read_text(encoding="utf-8"))
+    return found[1] if found and found[1] in WORDS else "en"
+
+
+def citation(fields: dict[str, str], year: str, words: dict[str, str]) -> str:
     """The citation the title page prints: authors (year). title. Version v."""
-    return f"{fields['authors']} ({year}). {fields['title']}. Version {fields['version']}."
+    return f"{fields['authors']} ({year}). {fields['title']}. {words['version']} {fields['version']}."
 
 
-def front_page(fields: dict[str, str], year: str) -> str:
+def front_page(fields: dict[str, str], year: str, words: dict[str, str]) -> str:
     """The title page's HTML."""
     e = html.escape
     return (
         f'<p class="pdf-title-name">convdot</p>'
         f'<p class="pdf-title-sub">{e(fields["title"].split(":", 1)[-1].strip())}</p>'
-        f'<p class="pdf-title-version">Version {e(fields["version"])}</p>'
+        f'<p class="pdf-title-version">{e(words["version"])} {e(fields["version"])}</p>'
         f'<p class="pdf-title-authors">{e(fields["authors"])}</p>'
-        f'<div class="pdf-title-cite"><p><strong>How to cite.</strong> {e(fields.get("message", ""))}</p>'
-        f"<p>{e(citation(fields, year))}</p>"
-        "<p>Theorem, definition, figure, exercise and equation numbers are those of the HTML edition of "
-        "the same version, and every label is the anchor of its HTML element.</p></div>"
-        f'<p class="pdf-title-licence">Text CC BY 4.0, code BSD-3-Clause. '
-        f"Every number in this book was computed by the library while the site was built.</p>"
+        f'<div class="pdf-title-cite"><p><strong>{e(words["cite"])}</strong> {e(fields.get("message", ""))}</p>'
+        f"<p>{e(citation(fields, year, words))}</p>"
+        f"<p>{e(words['numbers'])}</p></div>"
+        f'<p class="pdf-title-licence">{e(words["licence"])}</p>'
     )
 
 
-def add_outline(pdf: Path, entries: list[dict], numbers: list[int | None]) -> None:
+def add_outline(pdf: Path, entries: list[dict], numbers: list[int | None], contents: str) -> None:
     """The PDF's outline: the contents, then each chapter with its sections, at their pages."""
     from pypdf import PdfWriter
 
     writer = PdfWriter(clone_from=str(pdf))
-    writer.add_outline_item("Contents", 1)
+    writer.add_outline_item(contents, 1)
     chapter = None
     for entry, page in zip(entries, numbers, strict=True):
         if page is None:
@@ -122,6 +153,7 @@ def print_pdf(site: Path, out: Path, year: str) -> dict:
     from pypdf import PdfReader
 
     fields = cff_fields()
+    words = WORDS[language_of(site)]
     server, base = serve(site)
     out.parent.mkdir(parents=True, exist_ok=True)
     options = {
@@ -144,7 +176,9 @@ def print_pdf(site: Path, out: Path, year: str) -> dict:
             tab.evaluate("async () => { if (window.MathJax && MathJax.startup) await MathJax.startup.promise; }")
             tab.add_style_tag(path=str(HERE / "pdf" / "print.css"))
             assembly = (HERE / "pdf" / "assemble.js").read_text(encoding="utf-8")
-            book = tab.evaluate(assembly, {"front": front_page(fields, year), "toc": "Contents"})
+            book = tab.evaluate(
+                assembly, {"front": front_page(fields, year, words), "toc": words["contents"], "words": words}
+            )
             problems = [f"image did not load: {src}" for src in book["broken"]]
             problems += [f"MathJax error: {error}" for error in book["errors"]]
             problems += [f"{book['unrendered']} formulas left untypeset"] if book["unrendered"] else []
@@ -162,7 +196,7 @@ def print_pdf(site: Path, out: Path, year: str) -> dict:
             )
             tab.pdf(path=str(out), **options)
             first.unlink()
-            add_outline(out, book["entries"], numbers)
+            add_outline(out, book["entries"], numbers, words["contents"])
             browser.close()
     finally:
         server.shutdown()

@@ -5,7 +5,7 @@
 // and links between pages become links inside the document. Hidden code cells are opened,
 // solutions are moved to the end of their chapter, and an explorer gives way to its
 // static figure.
-async ({front, toc}) => {
+async ({front, toc, words}) => {
   const origin = location.origin;
   const pathOf = (url) => decodeURIComponent(new URL(url).pathname).replace(/^\//, "");
   const docOf = (url) => pathOf(url).replace(/\.html$/, "");
@@ -45,7 +45,7 @@ async ({front, toc}) => {
       part.className = "pdf-solutions";
       const title = document.createElement("h2");
       title.id = `${doc}::pdf-solutions`;
-      title.textContent = `Solutions to the exercises of chapter ${index + 1}`;
+      title.textContent = words.solutions.replace("{n}", String(index + 1));
       part.append(title);
       for (const solution of solutions) {
         const back = solution.querySelector(".admonition-title a[href]");
@@ -53,7 +53,7 @@ async ({front, toc}) => {
         if (exercise) {
           const link = document.createElement("p");
           link.className = "pdf-solution-link";
-          link.innerHTML = `<a href="#${solution.id}">Its solution</a> is at the end of this chapter.`;
+          link.innerHTML = words.its_solution.replace("{href}", `#${solution.id}`);
           exercise.after(link);
         }
         solution.classList.remove("dropdown");
