@@ -14,6 +14,9 @@
   to it (`retrieve_glue_data`).
 - The Markdown a cell glues into a page (`{glue:md}` as a directive) is output, not prose: its
   numbers change with every run, so it is never a message to translate.
+- Translated nodes belong to their page: Sphinx parses each translation as a document of its
+  own and moves its nodes into the page, where they still name that document, so every page's
+  pickled doctree carried one document (settings, environment) per translated paragraph.
 - The language switcher's target: the same page in the other edition (English at the site's
   root, Spanish under `es/`), for the template conf/_templates/language-switcher.html.
 """
@@ -29,6 +32,7 @@ from myst_nb.ext.glue import utils as glue_utils
 from myst_nb.ext.glue.directives import PasteMarkdownDirective
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
+from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
 
 EDITIONS = {"en": ("English", ""), "es": ("Español", "es/")}
@@ -72,6 +76,19 @@ class GluedMarkdown(PasteMarkdownDirective):
             for element in node.findall(nodes.TextElement):
                 element["translatable"] = False
         return pasted
+
+
+class AdoptTranslatedNodes(SphinxTransform):
+    """Right after Sphinx's translation (`Locale`, priority 20): every node names the page's document."""
+
+    default_priority = 21
+
+    def apply(self, **kwargs) -> None:
+        if self.config.language == SOURCE:
+            return
+        for node in self.document.findall():
+            if node is not self.document and getattr(node, "_document", None) not in (None, self.document):
+                node._document = None  # docutils then finds the document through the node's parents
 
 
 def keep_cell_files_out_of_the_site(app: Sphinx) -> None:
@@ -118,6 +135,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", add_language_tag)
     app.add_directive_to_domain("glue", "md", GluedMarkdown, override=True)
     glue_roles.retrieve_glue_data = glue_directives.retrieve_glue_data = retrieve_glue_data
+    app.add_transform(AdoptTranslatedNodes)
     app.connect("builder-inited", keep_cell_files_out_of_the_site, priority=900)  # after myst-nb's own
     app.connect("doctree-resolved", translate_alt_text)
     app.connect("html-page-context", other_editions)

@@ -100,6 +100,13 @@ def anchors_of(path: Path) -> frozenset[str]:
     return frozenset(parser.anchors)
 
 
+TRANSLATIONS = ("es/",)  # the editions besides English, each under its own directory
+
+
+def is_translation(page: str) -> bool:
+    return page.startswith(TRANSLATIONS)
+
+
 @dataclass(repr=False)
 class Visit:
     """What one page did in the browser."""
@@ -327,9 +334,10 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
     visit.has_figure = tab.locator(_FIGURES).count() > 0
     tab.add_script_tag(path=str(AXE))
     stem = page.removesuffix(".html").replace("/", "__")
+    translated = is_translation(page)
     for theme in THEMES:
         if theme == "dark":
-            if not visit.has_figure:
+            if not visit.has_figure or translated:  # the same pages and styles as the English edition's
                 break
             tab.emulate_media(color_scheme="dark")
             tab.evaluate(_DARK)
@@ -341,6 +349,8 @@ def _visit(browser, base_url: str, page: str, screenshots: Path) -> Visit:
             if theme == "light":
                 visit.widths[name] = tab.evaluate("() => document.documentElement.scrollWidth")
                 visit.first_figure_top[name] = tab.evaluate(_FIRST_FIGURE_TOP)
+            if translated and name != "phone":
+                continue  # a translation is checked at every width; its picture, where words run longest
             path = visit.screenshots[f"{name}-{theme}"] = screenshots / f"{stem}-{name}-{theme}.png"
             tab.screenshot(path=str(path), full_page=True)
     context.close()
