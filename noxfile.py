@@ -12,7 +12,8 @@ import nox
 ROOT = Path(__file__).parent
 BUILD = ROOT / "build"
 nox.options.sessions = ["lint", "tests", "docs", "citation"]
-nox.options.default_venv_backend = "venv"
+# uv makes the environments and installs the locks (seconds, not minutes); plain venv where uv is absent.
+nox.options.default_venv_backend = "uv|venv"
 
 SPHINX_STRICT = ["-W", "--keep-going", "-n"]
 
@@ -296,7 +297,7 @@ def pdf(session: nox.Session) -> None:
         session.log(f"PDF ({language}): {out}")
 
 
-@nox.session
+@nox.session(venv_backend="venv")  # with pip: each notebook's first cell installs the wheel with %pip
 def notebooks(session: nox.Session) -> None:
     """Execute every notebook the site offers (build/html/_sources/*.ipynb) from the site's wheel.
 

@@ -1,11 +1,11 @@
 """Compare two builds of the site byte for byte: `python tools/compare_builds.py FIRST SECOND`.
 
 `nox -s reproducible` builds the same commit twice from clean and calls this. Every file of
-the two sites must be identical (HTML, images, scripts, the search index, the inventory),
-with one named exception: a page that shows timings measured while the site was built
-(BUILD_TIMED_PAGES). For such a page the check skips its HTML, the images only it shows,
-and its words in the search index; everything else is still compared. Exits 1 and shows
-the first differences when the builds differ.
+the two sites, and of each edition inside them (es/), must be identical (HTML, images,
+scripts, the search index, the inventory), with one named exception: a page that shows
+timings measured while the site was built (BUILD_TIMED_PAGES). For such a page the check
+skips its HTML, the images only it shows, and its words in the search index; everything
+else is still compared. Exits 1 and shows the first differences when the builds differ.
 """
 
 from __future__ import annotations
@@ -24,8 +24,18 @@ BUILD_TIMED_PAGES = {
 _REFERENCE = re.compile(r'(?:src|href)="([^"#?]+)')
 
 
+def editions_in(site: Path) -> list[str]:
+    """The other editions inside a site (the Spanish one in es/): each a whole site of its own."""
+    return sorted(d.name for d in site.iterdir() if d.is_dir() and (d / "searchindex.js").is_file())
+
+
 def files_of(site: Path) -> set[str]:
-    return {p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file()}
+    nested = editions_in(site)
+    return {
+        p.relative_to(site).as_posix()
+        for p in site.rglob("*")
+        if p.is_file() and p.relative_to(site).parts[0] not in nested
+    }
 
 
 def page_of(name: str) -> str | None:
@@ -97,7 +107,10 @@ def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print(__doc__.splitlines()[0], file=sys.stderr)
         return 2
-    problems = compare(Path(argv[0]), Path(argv[1]))
+    first, second = Path(argv[0]), Path(argv[1])
+    problems = compare(first, second)
+    for edition in sorted(set(editions_in(first)) | set(editions_in(second))):
+        problems += compare(first / edition, second / edition)  # each edition, timed pages and all
     for problem in problems:
         print(problem)
     print("the two builds are identical" if not problems else f"{len(problems)} files differ")
