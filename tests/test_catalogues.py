@@ -61,6 +61,13 @@ def test_every_message_is_translated_not_fuzzy_and_keeps_its_markup(path: Path) 
     assert check.problems_in(path, None) == []
 
 
+def test_words_inside_a_formula_may_be_translated_but_the_formula_may_not_change(tmp_path: Path) -> None:
+    msgid = r"$C = \sum_{u} A_u B_u \quad \text{(sum of products)}$ holds."
+    assert problems_for(tmp_path, msgid, r"Vale $C = \sum_{u} A_u B_u \quad \text{(suma de productos)}$.") == []
+    changed = problems_for(tmp_path, msgid, r"Vale $C = \sum_{v} A_v B_v \quad \text{(suma de productos)}$.")
+    assert any("math differ" in p for p in changed)
+
+
 def test_a_translation_left_empty_or_fuzzy_is_reported(tmp_path: Path) -> None:
     msgid, msgstr, _, _ = MARKED[0]
     assert problems_for(tmp_path, msgid, msgstr) == []
@@ -76,7 +83,7 @@ def remove_one(text: str, kind: str, item: str) -> str:
         return text[: span.start()] + "…" + text[span.end() :]
     if kind == "math":
         for m in check.MATH.finditer(text):
-            if " ".join((m[1] or m[2]).split()) == item:
+            if " ".join(check.TEXT_IN_MATH.sub(r"\\text{}", m[1] or m[2]).split()) == item:
                 return text[: m.start()] + "…" + text[m.end() :]
     if kind == "code":
         return text.replace(f"`{item}`", "…", 1)

@@ -5,7 +5,8 @@
 A translation must carry the same MyST markup as its English message, or the Spanish page
 breaks where the English one works: the same roles with the same targets (a cross-reference,
 a citation, a theorem label), the same inline and display math, the same inline code, and the
-same link targets. Words between the markup are the translator's. With `--pot`, the catalogues
+same link targets. Words between the markup are the translator's, and so are the words a
+formula holds in `\text{...}`. With `--pot`, the catalogues
 must also hold exactly the messages of the freshly extracted templates: an English sentence
 that changed without its Spanish one is reported as missing (and, once merged by sphinx-intl,
 as fuzzy). Exit status 1 lists every problem, by file and message.
@@ -29,6 +30,8 @@ ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 TRANSLATABLE_ROLE_TEXT = {"doc", "ref", "prf:ref", "numref", "term", "download", "eq"}
 CODE = re.compile(r"(?<![`{}\w])`([^`]+)`")
 MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$([^$]+?)(?<!\\)\$", re.S)
+# Words inside a formula (`\text{sum of products}`) are prose: the translation may change them.
+TEXT_IN_MATH = re.compile(r"\\text\{(?:[^{}]|\{[^{}]*\})*\}")
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>|href=\"([^\"]+)\"")
 
 
@@ -46,7 +49,7 @@ def markup(message: str) -> dict[str, Counter]:
     """The markup of a message that a translation must keep, as multisets."""
     roles = Counter(role_key(n, t) for n, t in ROLE.findall(message))
     without_roles = ROLE.sub(" ", message)
-    math = Counter(" ".join((a or b).split()) for a, b in MATH.findall(without_roles))
+    math = Counter(" ".join(TEXT_IN_MATH.sub(r"\\text{}", a or b).split()) for a, b in MATH.findall(without_roles))
     code = Counter(CODE.findall(MATH.sub(" ", without_roles)))
     links = Counter(next(g for g in groups if g) for groups in LINK.findall(message))
     return {"roles": roles, "math": math, "code": code, "links": links}
