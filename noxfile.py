@@ -133,7 +133,7 @@ def sphinx_html(session: nox.Session, out: Path, *args: str, language: str = "en
 def sphinx_site(session: nox.Session, out: Path, *args: str, **kwargs: object) -> str:
     """Both editions, English first (it executes the pages), then Spanish from the same execution."""
     logs = [sphinx_html(session, out, *args, language=language, **kwargs) for language in EDITIONS]
-    return "".join(log or "" for log in logs)
+    return "".join(log for log in logs if isinstance(log, str))  # session.run returns its output only when silent
 
 
 @nox.session
