@@ -18,7 +18,8 @@ Light pages
     script of the site names, and subsets the icon fonts to their glyphs (fontTools). The
     theme's 1.5 MB ``fontawesome.js``, which draws the same icons again, is not loaded
     (``conf/_templates/static/webpack-macros.html``), nor is the search index outside the
-    search page (``conf/_templates/layout.html``).
+    search page (``conf/_templates/layout.html``). ``lighten_stylesheets`` drops the rules of
+    the theme's and myst-nb's CSS whose classes no page or script of the site names.
 
 Fresh outputs
     Every page imports ``convdot``. ``convdot_library_hash`` is a hash of ``src/convdot``,
@@ -58,6 +59,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import unused_css
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.config import Config
@@ -349,6 +351,29 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
     subset_fonts(sorted((outdir / ICON_FONTS).glob("*.woff2")), kept, "woff2")
 
 
+# The theme's stylesheets, cut down like its icons: the rules no page or script can use go.
+LIGHTENED_CSS = (THEME_CSS, "_static/styles/sphinx-book-theme.css", "_static/mystnb.*.css")
+
+
+def lighten_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+    """Keep in the theme's and myst-nb's CSS only the rules whose classes a page or a script names.
+
+    Bootstrap and the themes style far more than this site shows (about two thirds of the
+    theme's CSS names classes no page carries). A class that no HTML page and no script of
+    the site names cannot be on any element, so a rule that needs one cannot match; rules
+    whose selectors are too general to judge (`:is()`, `:has()`, escapes) stay.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    used: set[str] = set()
+    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
+        used.update(re.findall(r"[\w-]+", path.read_text(encoding="utf-8", errors="replace")))
+    for pattern in LIGHTENED_CSS:
+        for path in outdir.glob(pattern):
+            path.write_text(unused_css.prune(path.read_text(encoding="utf-8"), used), encoding="utf-8")
+
+
 def let_proofs_merge() -> None:
     """Let Sphinx read pages in parallel (`-j auto`: the pages' notebooks execute two at a time).
 
@@ -414,6 +439,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("build-finished", prerender_math)
     app.connect("build-finished", subset_math_fonts)
     app.connect("build-finished", lighten_icons)
+    app.connect("build-finished", lighten_stylesheets)  # after the icons: it reads the pages as written
     from sphinx.ext.mathjax import html_visit_displaymath, html_visit_math
 
     # Sphinx's MathJax markup, without the MathJax script: prerender_math typesets it.
