@@ -19,7 +19,7 @@ Light pages
     theme's 1.5 MB ``fontawesome.js``, which draws the same icons again, is not loaded
     (``conf/_templates/static/webpack-macros.html``), nor is the search index outside the
     search page (``conf/_templates/layout.html``). ``lighten_stylesheets`` drops the rules of
-    the theme's and myst-nb's CSS whose classes no page or script of the site names.
+    the theme's CSS whose classes no page or script of the site names.
 
 Fresh outputs
     Every page imports ``convdot``. ``convdot_library_hash`` is a hash of ``src/convdot``,
@@ -352,11 +352,13 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
 
 
 # The theme's stylesheets, cut down like its icons: the rules no page or script can use go.
-LIGHTENED_CSS = (THEME_CSS, "_static/styles/sphinx-book-theme.css", "_static/mystnb.*.css")
+# (Not myst-nb's own CSS: myst-nb copies it at every build and Sphinx then refuses, with a
+# warning, to overwrite a copy that differs from its source.)
+LIGHTENED_CSS = (THEME_CSS, "_static/styles/sphinx-book-theme.css")
 
 
 def lighten_stylesheets(app: Sphinx, exception: Exception | None) -> None:
-    """Keep in the theme's and myst-nb's CSS only the rules whose classes a page or a script names.
+    """Keep in the theme's CSS only the rules whose classes a page or a script names.
 
     Bootstrap and the themes style far more than this site shows (about two thirds of the
     theme's CSS names classes no page carries). A class that no HTML page and no script of
