@@ -61,10 +61,12 @@ from pathlib import Path
 
 import unused_css
 from docutils import nodes
+from editions import EDITIONS, READING_LOCK, READING_LOCK_FD
 from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.domains import Domain
 from sphinx.errors import ConfigError
+from sphinx.util import logging as sphinx_logging
 
 CONF = Path(__file__).parent
 ROOT = CONF.parent
@@ -85,6 +87,7 @@ DISPLAY_MATH = re.compile(
     r"\\\[(.*?)\\\](\s*</div>)",
     re.S,
 )
+logger = sphinx_logging.getLogger(__name__)
 NPM_HINT = "run `npm ci` in the repository root (it installs the versions pinned in package-lock.json)"
 
 
@@ -235,14 +238,43 @@ def key_pages_on_library(app: Sphinx, config: Config) -> None:
     config.nb_execution_cache_path = str(current)
 
 
+_pages: dict[Path, str] = {}
+
+
+def edition_pages(app: Sphinx) -> dict[Path, str]:
+    """The HTML pages of the edition being built, path -> text, read once for the passes after the build.
+
+    Not those of the editions in folders of its own: the English site at the root holds the
+    Spanish one in es/, which its own build writes and lightens.
+    """
+    if not _pages:
+        outdir = Path(app.outdir)
+        folders = [folder for _, folder in EDITIONS.values() if folder]
+        nested = set(folders) if not EDITIONS[app.config.language][1] else set()
+        for path in sorted(outdir.rglob("*.html")):
+            if path.relative_to(outdir).parts[0] not in nested:
+                _pages[path] = path.read_text(encoding="utf-8")
+    return _pages
+
+
+def write_page(path: Path, text: str) -> None:
+    _pages[path] = text
+    path.write_text(text, encoding="utf-8")
+
+
+def forget_pages(app: Sphinx) -> None:
+    _pages.clear()
+
+
 def prerender_math(app: Sphinx, exception: Exception | None) -> None:
     """Typeset the TeX of every page written by this build (pages already typeset have none left)."""
     if exception is not None or app.builder.format != "html":
         return
     outdir = Path(app.outdir)
     pages = []
-    for path in sorted(outdir.rglob("*.html")):
-        text = path.read_text(encoding="utf-8")
+    for path, text in edition_pages(app).items():
+        if 'class="math notranslate' not in text:
+            continue
         found = [(m, False) for m in INLINE_MATH.finditer(text)] + [(m, True) for m in DISPLAY_MATH.finditer(text)]
         if found:
             found.sort(key=lambda item: item[0].start())
@@ -271,7 +303,7 @@ def prerender_math(app: Sphinx, exception: Exception | None) -> None:
         page = "".join(pieces).replace("</head>", style + "</head>", 1)
         # A table too wide for a phone scrolls in its own box, which the keyboard must reach too.
         page = page.replace('<table class="table', '<table tabindex="0" class="table')
-        path.write_text(page, encoding="utf-8")
+        write_page(path, page)
 
 
 GLYPH_CONTENT = re.compile(r'content: "((?:\\[0-9A-F]+ ?|[^"\\])+)"')
@@ -304,8 +336,8 @@ def subset_math_fonts(app: Sphinx, exception: Exception | None) -> None:
         return
     outdir = Path(app.outdir)
     drawn: set[int] = set()
-    for path in outdir.rglob("*.html"):
-        for style in MATH_STYLE.findall(path.read_text(encoding="utf-8")):
+    for text in edition_pages(app).values():
+        for style in MATH_STYLE.findall(text):
             for content in GLYPH_CONTENT.findall(style):
                 text = CSS_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), content)
                 drawn.update(map(ord, text))
@@ -326,17 +358,23 @@ ICON_FONTS = "_static/vendor/fontawesome/webfonts"
 THEME_CSS = "_static/styles/pydata-sphinx-theme.css"
 
 
-def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
-    """Keep only the Font Awesome icons the site names: their CSS rules and their glyphs."""
-    if exception is not None or app.builder.format != "html":
-        return
+def names_used(app: Sphinx) -> set[str]:
+    """Every name (a run of letters, digits, `_` and `-`) in a page or a script of this edition."""
     outdir = Path(app.outdir)
+    texts = [*edition_pages(app).values()]
+    texts += [path.read_text(encoding="utf-8", errors="replace") for path in (outdir / "_static").rglob("*.js")]
+    used: set[str] = set()
+    for text in texts:
+        used.update(re.findall(r"[\w-]+", text))
+    return used
+
+
+def lighten_icons(outdir: Path, used: set[str]) -> None:
+    """Keep only the Font Awesome icons the site names: their CSS rules and their glyphs."""
     css_path = outdir / THEME_CSS
     if not css_path.is_file():
         return
-    named = set()
-    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
-        named.update(ICON_NAME.findall(path.read_text(encoding="utf-8", errors="replace")))
+    named = {name for word in used if "fa-" in word for name in ICON_NAME.findall(word)}
     css = css_path.read_text(encoding="utf-8")
     kept: set[int] = set()
 
@@ -357,7 +395,7 @@ def lighten_icons(app: Sphinx, exception: Exception | None) -> None:
 LIGHTENED_CSS = (THEME_CSS, "_static/styles/sphinx-book-theme.css")
 
 
-def lighten_stylesheets(app: Sphinx, exception: Exception | None) -> None:
+def lighten_stylesheets(outdir: Path, used: set[str]) -> None:
     """Keep in the theme's CSS only the rules whose classes a page or a script names.
 
     Bootstrap and the themes style far more than this site shows (about two thirds of the
@@ -365,15 +403,62 @@ def lighten_stylesheets(app: Sphinx, exception: Exception | None) -> None:
     the site names cannot be on any element, so a rule that needs one cannot match; rules
     whose selectors are too general to judge (`:is()`, `:has()`, escapes) stay.
     """
-    if exception is not None or app.builder.format != "html":
-        return
-    outdir = Path(app.outdir)
-    used: set[str] = set()
-    for path in [*outdir.rglob("*.html"), *(outdir / "_static").rglob("*.js")]:
-        used.update(re.findall(r"[\w-]+", path.read_text(encoding="utf-8", errors="replace")))
     for pattern in LIGHTENED_CSS:
         for path in outdir.glob(pattern):
             path.write_text(unused_css.prune(path.read_text(encoding="utf-8"), used), encoding="utf-8")
+
+
+def lighten_theme(app: Sphinx, exception: Exception | None) -> None:
+    """The theme's icons, then its stylesheets, cut down to what the pages as written name."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir, used = Path(app.outdir), names_used(app)
+    lighten_icons(outdir, used)
+    lighten_stylesheets(outdir, used)
+
+
+def wait_for_the_source_to_read(app: Sphinx) -> None:
+    """A translation built beside the source edition waits here until the source has read every page.
+
+    The source's build holds a lock (`READING_LOCK_FD`, set by `nox -s docs`) until then; by the
+    time this edition opens the execution cache, every page's outputs are in it. This runs
+    before myst-nb opens the cache and autodoc2 writes docs/apidocs/, which the source's build
+    has written by then. A source's build that fails lets go of the lock as its process ends.
+    """
+    path = os.environ.get(READING_LOCK)
+    if not path:
+        return
+    import fcntl
+
+    started = time.monotonic()
+    with open(path) as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    logger.info(f"waited {time.monotonic() - started:.1f} s for the source edition to read its pages")
+
+
+def let_translations_read(app: Sphinx, env) -> None:
+    """The source edition has read every page (and executed them): a translation may read them too."""
+    descriptor = os.environ.pop(READING_LOCK_FD, None)
+    if descriptor is not None:
+        import fcntl
+
+        fcntl.flock(int(descriptor), fcntl.LOCK_UN)  # for Sphinx's read workers too, which inherited it
+        os.close(int(descriptor))
+
+
+def read_one_page_here(app: Sphinx, env, docnames: list[str]) -> None:
+    """A build that reads one page reads it in this process, as after an edit of one page.
+
+    Sphinx's parallel read would fork a worker for it, and send the whole environment back
+    pickled, which takes longer than reading the page; one page gains nothing from a second core.
+    The writing stays parallel (`restore_parallel`).
+    """
+    if len(docnames) <= 1 and app.parallel > 1:
+        app.convdot_parallel, app.parallel = app.parallel, 1
+
+
+def restore_parallel(app: Sphinx, env) -> None:
+    app.parallel = getattr(app, "convdot_parallel", app.parallel)
 
 
 def let_proofs_merge() -> None:
@@ -440,8 +525,12 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.connect("config-inited", key_pages_on_library)
     app.connect("build-finished", prerender_math)
     app.connect("build-finished", subset_math_fonts)
-    app.connect("build-finished", lighten_icons)
-    app.connect("build-finished", lighten_stylesheets)  # after the icons: it reads the pages as written
+    app.connect("builder-inited", forget_pages)
+    app.connect("builder-inited", wait_for_the_source_to_read, priority=1)  # before myst-nb and autodoc2
+    app.connect("env-before-read-docs", read_one_page_here)
+    app.connect("env-updated", let_translations_read)
+    app.connect("env-updated", restore_parallel)
+    app.connect("build-finished", lighten_theme)  # after the math: it reads the pages as written
     from sphinx.ext.mathjax import html_visit_displaymath, html_visit_math
 
     # Sphinx's MathJax markup, without the MathJax script: prerender_math typesets it.

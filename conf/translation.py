@@ -26,6 +26,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from editions import EDITIONS, SOURCE
 from myst_nb.ext.glue import directives as glue_directives
 from myst_nb.ext.glue import roles as glue_roles
 from myst_nb.ext.glue import utils as glue_utils
@@ -34,9 +35,6 @@ from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
 from sphinx.util.i18n import docname_to_domain
-
-EDITIONS = {"en": ("English", ""), "es": ("Español", "es/")}
-SOURCE = "en"
 
 
 def add_language_tag(app: Sphinx, config) -> None:
@@ -127,7 +125,8 @@ def other_editions(app: Sphinx, pagename: str, templatename: str, context: dict,
     site_root = "../" * (pagename.count("/") + (1 if EDITIONS[here][1] else 0))
     page = pagename + getattr(app.builder, "link_suffix", ".html")
     context["editions"] = [
-        (code, name, site_root + prefix + page, code == here) for code, (name, prefix) in EDITIONS.items()
+        (code, name, site_root + (folder and folder + "/") + page, code == here)
+        for code, (name, folder) in EDITIONS.items()
     ]
 
 

@@ -20,6 +20,7 @@ import functools
 import http.server
 import json
 import os
+import runpy
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -100,7 +101,10 @@ def anchors_of(path: Path) -> frozenset[str]:
     return frozenset(parser.anchors)
 
 
-TRANSLATIONS = ("es/",)  # the editions besides English, each under its own directory
+# the editions besides English, each under its own folder (conf/editions.py)
+TRANSLATIONS = tuple(
+    folder + "/" for _, folder in runpy.run_path(str(ROOT / "conf" / "editions.py"))["EDITIONS"].values() if folder
+)
 
 
 def is_translation(page: str) -> bool:

@@ -14,6 +14,7 @@ import difflib
 import json
 import posixpath
 import re
+import runpy
 import sys
 from pathlib import Path
 
@@ -24,9 +25,16 @@ BUILD_TIMED_PAGES = {
 _REFERENCE = re.compile(r'(?:src|href)="([^"#?]+)')
 
 
+EDITIONS = runpy.run_path(str(Path(__file__).parent.parent / "conf" / "editions.py"))["EDITIONS"]
+
+
 def editions_in(site: Path) -> list[str]:
-    """The other editions inside a site (the Spanish one in es/): each a whole site of its own."""
-    return sorted(d.name for d in site.iterdir() if d.is_dir() and (d / "searchindex.js").is_file())
+    """The folders of the editions inside a site (the Spanish one in es/), each a whole site of its own.
+
+    Only the site at the root holds them; an edition's own folder holds none.
+    """
+    folders = [folder for _, folder in EDITIONS.values() if folder]
+    return sorted(folder for folder in folders if (site / folder / "searchindex.js").is_file())
 
 
 def files_of(site: Path) -> set[str]:
