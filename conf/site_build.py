@@ -461,6 +461,36 @@ def restore_parallel(app: Sphinx, env) -> None:
     app.parallel = getattr(app, "convdot_parallel", app.parallel)
 
 
+def truncate_only_a_full_cache() -> None:
+    """jupyter-cache's truncation, consulted only when the cache holds more notebooks than its limit.
+
+    After caching a notebook, jupyter-cache deletes the oldest records beyond its limit (1000):
+    one query lists the records to keep, a second those not among them. Between the two, a
+    worker reading another page in parallel (`-j`) may add its record, which the second query
+    then lists for deletion: the build failed with "Notebook file does not exist for cache record"
+    (that worker had not yet written its notebook), or, a moment later, the cache silently lost
+    a page that the Spanish edition would then execute again. The site's cache holds one record
+    per page and per edit of its code, and a new one is made for every library, so it stays far
+    below the limit; counting first avoids the racy queries.
+    """
+    from jupyter_cache.cache import main as jupyter_cache
+    from jupyter_cache.cache.db import NbCacheRecord, Setting, session_context
+
+    truncate = jupyter_cache.JupyterCacheBase.truncate_caches
+    if getattr(truncate, "counts_first", False):
+        return
+
+    def truncate_caches(self) -> None:
+        limit = Setting.get_value(jupyter_cache.CACHE_LIMIT_KEY, self.db, jupyter_cache.DEFAULT_CACHE_LIMIT)
+        with session_context(self.db) as session:
+            held = session.query(NbCacheRecord).count()
+        if held > limit:
+            truncate(self)
+
+    truncate_caches.counts_first = True
+    jupyter_cache.JupyterCacheBase.truncate_caches = truncate_caches
+
+
 def let_proofs_merge() -> None:
     """Let Sphinx read pages in parallel (`-j auto`: the pages' notebooks execute two at a time).
 
@@ -516,6 +546,7 @@ def depart_citation(self, node) -> None:
 def setup(app: Sphinx) -> dict[str, object]:
     set_kernel_environment()
     let_proofs_merge()
+    pass  # sabotage
     end_workers_on_failure()
     name_failing_cells()
     app.add_node(nodes.citation, override=True, html=(visit_citation, depart_citation))
