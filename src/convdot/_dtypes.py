@@ -68,7 +68,7 @@ def common_dtype(
     Floating inputs follow numpy's promotion (float32 with float32 stays float32; any float64,
     or an integer wider than 16 bits beside a float32, gives float64). When every input is bool
     or integer the result is `int64`, exact, provided no output can leave the int64 range:
-    {py:func}`integer_bound` plus $\max|\beta|$ must stay below $2^{63}$, else a `ValueError`
+    {py:func}`integer_bound` plus $\max|b|$ ($b$ the `bias`) must stay below $2^{63}$, else a `ValueError`
     is raised rather than wrapping around silently.
     """
     arrays = (x, w) if bias is None else (x, w, bias)
@@ -94,7 +94,7 @@ def _per_output_l1(x: np.ndarray, w: np.ndarray) -> float:
 
 RULES = {
     "direct": "every partial sum must stay below 2**53",
-    "fft": "11 eps (log2 N + 1) max_n |x[n]|_1 max_o |w[o]|_1 must stay below 1/2",
+    "fft": "for a transform of N points, 11 eps (log2 N + 1) max_n |x[n]|_1 max_o |w[o]|_1 must stay below 1/2",
     "winograd": "36 max|x| max_o sum|w[o]| must stay below 2**50",
 }
 """The exactness rules of the forms that compute integers in float64, as their messages state them."""
@@ -105,7 +105,7 @@ def exact_in_float64(x: np.ndarray, w: np.ndarray, rule: str, *, points: int = 1
 
     - `"direct"` (any order of a sum of products): {py:func}`integer_bound` $< 2^{53}$, so every
       product and partial sum is an integer float64 holds exactly.
-    - `"fft"` (a transform of `points` points): we require
+    - `"fft"` (a transform of $N$ = `points` points): we require
       $11 \varepsilon (\log_2 N + 1) \max_n \|x[n]\|_1 \max_o \|w[o]\|_1 < 1/2$, the condition
       under which the normwise bound of {py:func}`convdot.numerics.fft_correlate_error_bound`
       keeps every output within 1/2 of its integer (proved there for power-of-two lengths).
@@ -124,7 +124,7 @@ def fft_fits_range(x: np.ndarray, w: np.ndarray, dtype: np.dtype, points: int) -
 
     A spectrum entry is at most $\|x\|_1$ (or $\|w\|_1$) in magnitude, their product at most
     $\|x\|_1 \|w\|_1$, and the unnormalised inverse transform sums `points` of those before it
-    divides by `points`. So $N \max_n \|x[n]\|_1 \max_o \|w[o]\|_1$ below half the largest finite
+    divides by `points`. So, with $N$ = `points`, $N \max_n \|x[n]\|_1 \max_o \|w[o]\|_1$ below half the largest finite
     number of `dtype` keeps every intermediate finite. Non-finite input is refused too.
     """
     if not (np.isfinite(x).all() and np.isfinite(w).all()):

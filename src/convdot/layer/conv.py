@@ -137,7 +137,7 @@ def conv2d(
     `w`, `groups` not dividing the channels, a `bias` of the wrong length, a stride or dilation
     < 1, a negative padding, `"same"` with stride > 1, a padding too large for `"reflect"` or
     `"circular"`, an output size < 1, an unknown `padding_mode` or `method`, integers that could
-    overflow int64 (bounded per output channel: $\max|x| \max_o \sum|w[o]| + \max|\beta|$);
+    overflow int64 (bounded per output channel: $\max|x| \max_o \sum|w[o]| + \max|b|$, $b$ the `bias`);
     `TypeError` for a non-real dtype, a masked array, or a non-integer stride, padding, dilation
     or groups; {py:class}`convdot.MemoryBudgetError` (a `MemoryError` and a `ValueError`) when
     the padded input, the output and the method's work arrays would exceed the memory budget

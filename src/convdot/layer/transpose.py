@@ -25,8 +25,9 @@ def transposed_weight(w: np.ndarray, groups: int) -> np.ndarray:
 
     For `w` of shape $(C_{out}, C_g, k_H, k_W)$ the result $\tilde W$ has shape
     $(C_{in}, C_{out}/g, k_H, k_W)$ with
-    $\tilde W[g(c) C_g' + o', c', u, v] = W[g(c)\, C_{out}/g + o',\, c',\, k_H-1-u,\, k_W-1-v]$:
-    group by group, the transpose of the channel matrix, each entry a flipped kernel.
+    $\tilde W[\gamma C_g + c', o', u, v] = W[\gamma\, C_{out}/g + o',\, c',\, k_H-1-u,\, k_W-1-v]$
+    for each group $\gamma < g$, input channel $c' < C_g$ and output channel $o' < C_{out}/g$ of
+    the group: group by group, the transpose of the channel matrix, each entry a flipped kernel.
     """
     c_out, c_g, k_h, k_w = w.shape
     blocks = w.reshape(groups, c_out // groups, c_g, k_h, k_w).swapaxes(1, 2)
@@ -51,7 +52,10 @@ def transpose_padded(
     form of the adjoint, for each padded input position $(a, b)$:
 
     $$\big(T_W^{\mathsf T} y\big)[n, c, a, b] = \sum_{o,\, i,\, j,\, u,\, v \,:\,
-    s_0 i + d_0 u = a,\; s_1 j + d_1 v = b} y[n, o, i, j]\, W[o, c - g(c) C_g, u, v].$$
+    s_0 i + d_0 u = a,\; s_1 j + d_1 v = b} y[n, o, i, j]\, W[o, c - g(c) C_g, u, v],$$
+
+    where $g(c) = \lfloor c / C_g \rfloor$ is the group of input channel $c$ and $o$ runs over
+    the output channels of that group.
 
     It is computed as a convolution: `y` with $s-1$ zeros inserted between entries,
     padded by $d(k-1)$ on both sides (plus the rows the stride never reached at the end),
@@ -92,7 +96,9 @@ def conv_transpose2d(
 
     $$Y[n, o, s_0 i + d_0 u - p_0,\; s_1 j + d_1 v - p_1] \mathrel{+}= X[n, c, i, j]\; W[c, o - g(c) C'_g, u, v]$$
 
-    summed over all $c$ in $o$'s group, $(i, j)$ and $(u, v)$, then $b[o]$ added. It is the
+    summed over all $c$ in $o$'s group, $(i, j)$ and $(u, v)$, then $b[o]$ added; here
+    $C'_g = C_{out}/g$ is the number of output channels per group and
+    $g(c) = \lfloor c\, g / C_{in} \rfloor$ the group of input channel $c$. It is the
     adjoint of {py:func}`convdot.conv2d` with the same weight, stride, padding, dilation and
     groups, which is how it is computed (`convdot.layer.transpose.transpose_padded`): for $x$ and $y$ of
     matching shapes, $\langle \mathrm{conv2d}(x), y \rangle = \langle x, \mathrm{conv\_transpose2d}(y) \rangle$.
