@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import runpy
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -166,6 +168,60 @@ def sphinx_html(session: nox.Session, out: Path, *args: str, language: str = SOU
     return log if isinstance(log, str) else ""  # session.run returns its output only when silent
 
 
+def spawn(session: nox.Session, command: list[str], log: Path | None, env: dict | None = None, **popen: object):
+    """`command` in the session's environment, in a process group of its own; output to `log` (None: the console)."""
+    environment = {**os.environ, **{k: v for k, v in {**session.env, **(env or {})}.items() if v is not None}}
+    environment["PATH"] = os.pathsep.join([*(session.bin_paths or []), os.environ.get("PATH", "")])
+    session.log(" ".join(command))
+    stream = open(log, "w", encoding="utf-8") if log else None
+    try:
+        return subprocess.Popen(
+            command,
+            env=environment,
+            stdout=stream,
+            stderr=subprocess.STDOUT if stream else None,
+            start_new_session=True,  # so that a failure elsewhere ends it whole: workers, kernels, browsers
+            **popen,
+        )
+    finally:
+        if stream is not None:
+            stream.close()
+
+
+def first_failure(jobs: dict) -> str | None:
+    """Wait for the jobs (name -> (process, log)) until all have ended or one has failed; the failed one's name."""
+    while True:
+        ended = {name: process.poll() for name, (process, _) in jobs.items()}
+        failed = next((name for name, code in ended.items() if code), None)
+        if failed is not None or all(code is not None for code in ended.values()):
+            return failed
+        time.sleep(0.1)
+
+
+@contextlib.contextmanager
+def ended_together(jobs: dict):
+    """On leaving (a failure, an interrupt), end the process group of every job still running."""
+    import signal
+
+    try:
+        yield
+    finally:
+        for process, _ in jobs.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait()
+
+
+def show_logs(session: nox.Session, jobs: dict, failed: str | None, silent: bool) -> dict[str, str]:
+    """Each job's log (name -> text), printed unless `silent` (a failed job's always)."""
+    logs = {name: log.read_text(encoding="utf-8") for name, (_, log) in jobs.items() if log}
+    for name, text in logs.items():
+        if not silent or name == failed:
+            session.log(f"{name} ({jobs[name][1]}):")
+            print(text, end="", flush=True)
+    return logs
+
+
 def sphinx_site(
     session: nox.Session, out: Path, *args: str, silent: bool = False, env: dict | None = None
 ) -> dict[str, str]:
@@ -189,55 +245,23 @@ def sphinx_site(
             language: sphinx_html(session, out, *args, language=language, silent=silent, env=env)
             for language in pending
         }
-    import signal
-    import subprocess
-
-    environment = {**os.environ, **{k: v for k, v in {**session.env, **(env or {})}.items() if v is not None}}
-    environment["PATH"] = os.pathsep.join([*session.bin_paths, os.environ.get("PATH", "")])
     builds: dict[str, tuple[subprocess.Popen, Path | None]] = {}
 
     def start(language: str, extra: dict[str, str], **popen: object) -> None:
-        command = sphinx_command(out, language, *args)
-        session.log(" ".join(command))
         log = None if language == SOURCE_LANGUAGE and not silent else out / f"sphinx-{language}.log"
-        stream = open(log, "w", encoding="utf-8") if log else None  # None: English prints as it goes
-        try:
-            process = subprocess.Popen(
-                command,
-                env={**environment, **extra},
-                stdout=stream,
-                stderr=subprocess.STDOUT if stream else None,
-                start_new_session=True,  # its own process group, which a failure elsewhere ends whole
-                **popen,
-            )
-        finally:
-            if stream is not None:
-                stream.close()
-        builds[language] = process, log
+        command = sphinx_command(out, language, *args)
+        builds[language] = spawn(session, command, log, {**(env or {}), **extra}, **popen), log
 
     lock_path = out / "reading.lock"
     out.mkdir(parents=True, exist_ok=True)
-    try:
+    with ended_together(builds):
         with open(lock_path, "w") as lock:  # the English build keeps the lock when this copy closes
             fcntl.flock(lock, fcntl.LOCK_EX)
             start(SOURCE_LANGUAGE, {EDITIONS_PY["READING_LOCK_FD"]: str(lock.fileno())}, pass_fds=(lock.fileno(),))
         for language in pending[1:]:
             start(language, {EDITIONS_PY["READING_LOCK"]: str(lock_path)})
-        failed = None
-        while failed is None and any(process.poll() is None for process, _ in builds.values()):
-            failed = next((language for language, (process, _) in builds.items() if process.poll()), None)
-            time.sleep(0.1)
-        failed = failed or next((language for language, (process, _) in builds.items() if process.returncode), None)
-    finally:
-        for process, _ in builds.values():
-            if process.poll() is None:  # the whole group: Sphinx's workers and the notebooks' kernels too
-                os.killpg(process.pid, signal.SIGTERM)
-                process.wait()
-    logs = {language: log.read_text(encoding="utf-8") for language, (_, log) in builds.items() if log}
-    for language, text in logs.items():
-        if not silent or language == failed:
-            session.log(f"the {language} edition's build ({out / f'sphinx-{language}.log'}):")
-            print(text, end="", flush=True)
+        failed = first_failure(builds)
+    logs = show_logs(session, builds, failed, silent)
     if failed is not None:
         session.error(f"the {failed} edition's build failed")
     for language in builds:
@@ -389,10 +413,25 @@ def pdf(session: nox.Session) -> None:
     npm_ci(session)
     env = chromium(session)
     sphinx_site(session, BUILD, "-q")
-    for language, prefix in EDITIONS.items():
-        out = BUILD / "pdf" / ("convdot.pdf" if language == "en" else f"convdot-{language}.pdf")
-        site = BUILD / "html" / prefix
-        session.run("python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out), env=env)
+    books = {
+        language: (
+            BUILD / "html" / folder,
+            BUILD / "pdf" / f"convdot{'' if language == SOURCE_LANGUAGE else '-' + language}.pdf",
+        )
+        for language, folder in EDITIONS.items()
+    }
+    (BUILD / "pdf").mkdir(parents=True, exist_ok=True)
+    printing: dict[str, tuple] = {}
+    with ended_together(printing):  # the editions' books print side by side, a Chromium each
+        for language, (site, out) in books.items():
+            log = BUILD / "pdf" / f"print-{language}.log"
+            command = ["python", "tools/print_pdf.py", "--copy-into-site", str(site), str(out)]
+            printing[language] = spawn(session, command, log, env), log
+        failed = first_failure(printing)
+    show_logs(session, printing, failed, silent=False)
+    if failed is not None:
+        session.error(f"printing the {failed} edition failed")
+    for language, (site, out) in books.items():
         pdf_env = {"CONVDOT_PDF": str(out)}
         session.run(
             "pytest",
